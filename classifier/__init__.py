@@ -1,0 +1,1 @@
+"""Documents to tags: features, the multilabel passage model, document aggregation, model artifacts."""

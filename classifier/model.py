@@ -1,0 +1,147 @@
+"""The multilabel passage model, keeping the scikit-learn estimator contract.
+
+``X`` is a sequence of ``(text, language)`` pairs; ``Y`` an ``(n_samples, n_labels)`` array with 1 (label applies),
+0 (does not) and -1 (unknown: the example's source says nothing about that label's scheme). Each label gets a
+logistic regression on hashed word and character n-gram TF-IDF features, trained only on the rows where the label is
+known, and a Platt (sigmoid) calibration fitted on cross-validated scores. The weights are pruned to the largest
+``max_weights`` per label so that the shipped artifact stays small.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.feature_extraction import FeatureHasher
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+from sklearn.preprocessing import normalize
+
+from classifier.text import features, word_features, words
+
+UNKNOWN = -1
+
+
+class PassageClassifier(BaseEstimator):
+    def __init__(
+        self,
+        n_features: int = 2**18,
+        ngram_range: tuple[int, int] = (3, 5),
+        C: float = 4.0,
+        class_weight: str | None = "balanced",
+        max_weights: int = 40000,
+        calibration_folds: int = 3,
+        random_state: int = 0,
+    ):
+        self.n_features = n_features
+        self.ngram_range = ngram_range
+        self.C = C
+        self.class_weight = class_weight
+        self.max_weights = max_weights
+        self.calibration_folds = calibration_folds
+        self.random_state = random_state
+
+    # -- features -------------------------------------------------------------------------------------------
+    def _hasher(self) -> FeatureHasher:
+        return FeatureHasher(n_features=self.n_features, input_type="string", alternate_sign=False)
+
+    def _counts(self, X) -> sp.csr_matrix:
+        return self._hasher().transform(features(text, lang, self.ngram_range) for text, lang in X).tocsr()
+
+    def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        m = counts.copy()
+        m.data = 1.0 + np.log(m.data)
+        m = m @ sp.diags(self.idf_.astype(np.float64))
+        return normalize(m, copy=False)
+
+    def transform(self, X) -> sp.csr_matrix:
+        self._check_fitted()
+        return self._tfidf(self._counts(X))
+
+    # -- fit / predict ----------------------------------------------------------------------------------------
+    def fit(self, X, Y):
+        X = list(X)
+        Y = np.asarray(Y, dtype=np.int8)
+        if Y.ndim != 2 or Y.shape[0] != len(X):
+            raise ValueError("Y must be an (n_samples, n_labels) array aligned with X")
+        counts = self._counts(X)
+        df = np.bincount(counts.indices, minlength=self.n_features)
+        n = counts.shape[0]
+        self.idf_ = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
+        Xt = self._tfidf(counts)
+        n_labels = Y.shape[1]
+        coef = np.zeros((n_labels, self.n_features), dtype=np.float32)
+        intercept = np.zeros(n_labels, dtype=np.float32)
+        calib = np.tile(np.array([1.0, 0.0], dtype=np.float32), (n_labels, 1))
+        self.n_train_ = np.zeros((n_labels, 2), dtype=np.int32)
+        for j in range(n_labels):
+            known = Y[:, j] != UNKNOWN
+            y = Y[known, j]
+            self.n_train_[j] = [(y == 1).sum(), (y == 0).sum()]
+            if len(np.unique(y)) < 2:
+                intercept[j] = 10.0 if (y == 1).all() and len(y) else -10.0
+                continue
+            Xj = Xt[known]
+            clf = self._base()
+            folds = min(self.calibration_folds, int(min((y == 1).sum(), (y == 0).sum())))
+            if folds >= 2:
+                cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
+                scores = cross_val_predict(self._base(), Xj, y, cv=cv, method="decision_function")
+                platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y)
+                calib[j] = [platt.coef_[0, 0], platt.intercept_[0]]
+            clf.fit(Xj, y)
+            w = clf.coef_[0].astype(np.float32)
+            if self.max_weights and np.count_nonzero(w) > self.max_weights:
+                cut = np.partition(np.abs(w), -self.max_weights)[-self.max_weights]
+                w[np.abs(w) < cut] = 0.0
+            coef[j] = w
+            intercept[j] = clf.intercept_[0]
+        self.coef_ = sp.csr_matrix(coef)
+        self.intercept_ = intercept
+        self.calibration_ = calib
+        self.n_labels_ = n_labels
+        return self
+
+    def _base(self) -> LogisticRegression:
+        return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "coef_"):
+            raise NotFittedError("this PassageClassifier is not fitted yet; call fit(X, Y) first")
+
+    def decision_function(self, X) -> np.ndarray:
+        Xt = self.transform(X)
+        return np.asarray((Xt @ self.coef_.T).todense()) + self.intercept_
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Calibrated probability of every label for every passage, shape (n_samples, n_labels)."""
+        return self._calibrate(self.decision_function(X))
+
+    def _calibrate(self, scores: np.ndarray) -> np.ndarray:
+        a, b = self.calibration_[:, 0], self.calibration_[:, 1]
+        return 1.0 / (1.0 + np.exp(-(scores * a + b)))
+
+    def predict(self, X, thresholds=None) -> np.ndarray:
+        t = 0.5 if thresholds is None else np.asarray(thresholds)
+        return (self.predict_proba(X) >= t).astype(np.int8)
+
+    # -- explanations -----------------------------------------------------------------------------------------
+    def top_terms(self, text: str, lang: str, label_index: int, k: int = 5) -> list[str]:
+        """Words of ``text`` that push the label's score up most (sum of their features' weights)."""
+        self._check_fitted()
+        toks = words(text, lang)
+        if not toks:
+            return []
+        hasher = self._hasher()
+        row = self.coef_.getrow(label_index)
+        weights = dict(zip(row.indices, row.data))
+        counts = self._counts([(text, lang)])
+        tfidf = self._tfidf(counts)
+        value = dict(zip(tfidf.indices, tfidf.data))
+        contrib: dict[str, float] = {}
+        for w in set(toks):
+            idx = hasher.transform([word_features(w, self.ngram_range)]).indices
+            contrib[w] = float(sum(weights.get(i, 0.0) * value.get(i, 0.0) for i in idx))
+        ranked = sorted((c, w) for w, c in contrib.items() if c > 0)
+        return [w for c, w in reversed(ranked[-k:])]

@@ -1,0 +1,46 @@
+"""The model card written next to every trained model (``MODEL_CARD.md``)."""
+
+from __future__ import annotations
+
+SOURCES = {
+    "seed": ("Project-written seed corpus (corpus/seed/), LLM-assisted authoring, written for stratag", "project licence"),
+    "taxonomy": ("Label descriptions of classifier/taxonomy.json, written for stratag", "project licence"),
+    "sdg-targets": ("UN SDG goals and targets wording via open-sdg/sdg-translations (../shared/data/sdg-targets)", "MIT; UN text"),
+    "esif": ("EU cohesion-fund project titles PL/CZ/HU with official topics, mapped by corpus/esif_mapping.json", "public-sector information; internal use"),
+}
+
+
+def _table(cells: dict) -> list[str]:
+    schemes = [s for s in next(iter(cells.values()))]
+    lines = ["| language | " + " | ".join(f"{s} micro-F1" for s in schemes) + " | n |",
+             "|---|" + "---|" * (len(schemes) + 1)]
+    for lang, row in cells.items():
+        lines.append(f"| {lang} | " + " | ".join(f"{row[s]['micro_f1']:.3f}" for s in schemes) + f" | {row['all']['n']} |")
+    return lines
+
+
+def render_card(report: dict) -> str:
+    lines = [f"# Model card: {report['name']}", "",
+             "Multilabel passage classifier (hashed word + character n-gram TF-IDF, one calibrated logistic regression "
+             "per label) with top-k document aggregation. Labels: 17 SDGs, 9 Green Deal areas, 6 smart-city areas "
+             "(classifier/taxonomy.json).", "",
+             f"- created: {report['created']}, seed {report['seed']}, training time {report['train_seconds']} s",
+             f"- training-data fingerprint: `{report['data_fingerprint']}`", "", "## Sources and licences", ""]
+    for s in report.get("sources", []):
+        desc, lic = SOURCES.get(s, (s, "?"))
+        lines.append(f"- `{s}`: {desc} ({lic})")
+    lines += ["", "The seed corpus is project-written text: its held-out split measures fit to our own writing, not "
+              "real-world accuracy. Real-world accuracy is measured on the hand-labelled sets of real text.", "",
+              "## Passages per split, provenance and language", ""]
+    for split, provs in sorted(report["counts"].items()):
+        for prov, langs in sorted(provs.items()):
+            lines.append(f"- {split} / {prov}: " + ", ".join(f"{k} {v}" for k, v in sorted(langs.items())))
+    if report.get("test"):
+        lines += ["", "## Held-out split of the training sources (passage level, micro-F1)", ""] + _table(report["test"])
+    for name, cells in report.get("gold", {}).items():
+        lines += ["", f"## Hand-labelled real text: {name} (passage level, micro-F1)", ""] + _table(cells)
+    lines += ["", "## Known weaknesses", "",
+              "- Trained mostly on project-written passages; real strategy prose differs in vocabulary and noise.",
+              "- Thresholds are tuned per label on the dev split of the training sources, not on real documents.",
+              "- Labels with little training data (see counts) are the least reliable.", ""]
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""What the classifier returns for a Document: per-label scores, decisions and evidence."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Evidence:
+    passage_index: int
+    page_start: int
+    page_end: int
+    score: float
+    text: str
+    terms: tuple[str, ...] = ()
+
+    @property
+    def pages(self) -> str:
+        return str(self.page_start) if self.page_start == self.page_end else f"{self.page_start}-{self.page_end}"
+
+
+@dataclass(frozen=True)
+class LabelScore:
+    label: str
+    scheme: str
+    name: str
+    score: float
+    threshold: float
+    assigned: bool
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Classification:
+    document_id: str
+    source: str
+    language: str
+    n_pages: int
+    n_passages: int
+    model: str
+    labels: tuple[LabelScore, ...]
+    language_shares: dict
+    warnings: tuple[str, ...] = ()
+
+    def assigned(self, scheme: str | None = None) -> list[LabelScore]:
+        return [s for s in self.labels if s.assigned and (scheme is None or s.scheme == scheme)]
+
+    def score(self, label_id: str) -> LabelScore:
+        for s in self.labels:
+            if s.label == label_id:
+                return s
+        raise KeyError(label_id)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["assigned"] = [s.label for s in self.labels if s.assigned]
+        return out

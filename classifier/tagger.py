@@ -1,0 +1,75 @@
+"""A fitted passage model plus everything needed to tag whole documents: label ids, per-label thresholds,
+aggregation settings. This object is what ``models/<name>/model.joblib`` holds."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from classifier.aggregate import aggregate_document_scores
+from classifier.result import Classification, Evidence, LabelScore
+from classifier.taxonomy import default_taxonomy
+from corpus.document import Document
+
+EVIDENCE_PER_LABEL = 3
+
+
+class Tagger:
+    def __init__(self, estimator, label_ids, thresholds, doc_thresholds=None, share: float = 0.05, k_min: int = 3, name: str = "model"):
+        self.estimator = estimator
+        self.label_ids = list(label_ids)
+        self.thresholds = np.asarray(thresholds, dtype=float)
+        self.doc_thresholds = np.asarray(doc_thresholds if doc_thresholds is not None else thresholds, dtype=float)
+        self.share = share
+        self.k_min = k_min
+        self.name = name
+        self.meta: dict = {}
+
+    def passage_probs(self, doc: Document) -> np.ndarray:
+        if not doc.passages:
+            return np.zeros((0, len(self.label_ids)))
+        return self.estimator.predict_proba([(p.text, p.language) for p in doc.passages])
+
+    def document_scores(self, probs: np.ndarray) -> np.ndarray:
+        return aggregate_document_scores(probs, self.share, self.k_min)
+
+    def classify(self, doc: Document, evidence_per_label: int = EVIDENCE_PER_LABEL, ui_lang: str = "en") -> Classification:
+        taxonomy = default_taxonomy()
+        probs = self.passage_probs(doc)
+        scores = self.document_scores(probs)
+        labels = []
+        for j, label_id in enumerate(self.label_ids):
+            assigned = bool(scores[j] >= self.doc_thresholds[j]) and len(doc.passages) > 0
+            evidence = self._evidence(doc, probs[:, j], j, evidence_per_label) if len(doc.passages) else ()
+            label = taxonomy[label_id]
+            labels.append(
+                LabelScore(label_id, label.scheme, label.display_name(ui_lang), round(float(scores[j]), 4),
+                           round(float(self.doc_thresholds[j]), 4), assigned, evidence)
+            )
+        return Classification(
+            document_id=doc.id,
+            source=doc.source,
+            language=doc.language,
+            n_pages=doc.n_pages,
+            n_passages=len(doc.passages),
+            model=self.meta.get("name", self.name),
+            labels=tuple(labels),
+            language_shares=doc.language_shares,
+            warnings=doc.warnings,
+        )
+
+    def _evidence(self, doc: Document, col: np.ndarray, j: int, k: int) -> tuple[Evidence, ...]:
+        order = np.argsort(-col, kind="stable")[:k]
+        out = []
+        for i in order:
+            if col[i] < 0.5 * self.thresholds[j]:
+                break
+            p = doc.passages[int(i)]
+            terms = tuple(self.estimator.top_terms(p.text, p.language, j))
+            out.append(Evidence(p.index, p.page_start, p.page_end, round(float(col[i]), 4), p.text, terms))
+        return tuple(out)
+
+    def predict_texts(self, texts: list[tuple[str, str]]) -> np.ndarray:
+        """Passage-level probabilities for ``(text, language)`` pairs (the ``predict`` interface)."""
+        if not texts:
+            return np.zeros((0, len(self.label_ids)))
+        return self.estimator.predict_proba(texts)

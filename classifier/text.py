@@ -1,0 +1,55 @@
+"""Language-aware tokens for the passage model: spaCy tokenisation and stop words per language.
+
+Each word yields itself and its character n-grams (inside word boundaries). The n-grams carry the signal across
+inflected forms (Polish ``energii``/``energia``, Hungarian ``energiahatékonyság``) and across the related
+vocabularies of Czech and Slovak, without a lemmatiser (spacy-lookups-data has no Slovak table).
+"""
+
+from __future__ import annotations
+
+import functools
+
+SPACY_LANGS = ("en", "pl", "cs", "sk", "hu")
+_MIN_WORD = 2
+
+
+@functools.lru_cache(maxsize=None)
+def _nlp(lang: str):
+    import spacy
+
+    return spacy.blank(lang if lang in SPACY_LANGS else "xx")
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_words(lang: str) -> frozenset[str]:
+    return frozenset(w.lower() for w in _nlp(lang).Defaults.stop_words)
+
+
+def words(text: str, lang: str) -> list[str]:
+    """Lower-cased alphabetic tokens that are not stop words of ``lang``."""
+    stops = _stop_words(lang)
+    out = []
+    for tok in _nlp(lang).tokenizer(text):
+        if not tok.is_alpha:
+            continue
+        w = tok.lower_
+        if len(w) >= _MIN_WORD and w not in stops:
+            out.append(w)
+    return out
+
+
+def word_features(word: str, ngram_range: tuple[int, int] = (3, 5)) -> list[str]:
+    """The features one word contributes: the whole word and its boundary-padded character n-grams."""
+    padded = f" {word} "
+    lo, hi = ngram_range
+    feats = [f"w:{word}"]
+    for n in range(lo, hi + 1):
+        feats.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return feats
+
+
+def features(text: str, lang: str, ngram_range: tuple[int, int] = (3, 5)) -> list[str]:
+    out: list[str] = []
+    for w in words(text, lang):
+        out.extend(word_features(w, ngram_range))
+    return out

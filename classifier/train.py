@@ -1,0 +1,93 @@
+"""Train a Tagger from labelled passages: fit on the train split, tune thresholds on dev, report on test."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from datetime import datetime, timezone
+
+import numpy as np
+
+from classifier.model import UNKNOWN, PassageClassifier
+from classifier.tagger import Tagger
+from classifier.taxonomy import Taxonomy, default_taxonomy
+from corpus.dataset import LabelledPassage
+from evaluation.metrics import best_f1_thresholds, breakdown
+
+log = logging.getLogger(__name__)
+
+
+def label_matrix(records: list[LabelledPassage], taxonomy: Taxonomy) -> np.ndarray:
+    """1 / 0 where a record's source annotates the label's scheme, UNKNOWN elsewhere."""
+    ids = taxonomy.ids
+    schemes = [taxonomy.scheme_of(i) for i in ids]
+    Y = np.full((len(records), len(ids)), UNKNOWN, dtype=np.int8)
+    for r, rec in enumerate(records):
+        taxonomy.validate(rec.labels)
+        annotated = set(rec.schemes) if rec.schemes else set(schemes)
+        on = set(rec.labels)
+        for j, (label, scheme) in enumerate(zip(ids, schemes)):
+            if scheme in annotated:
+                Y[r, j] = 1 if label in on else 0
+    return Y
+
+
+def data_fingerprint(records: list[LabelledPassage]) -> str:
+    h = hashlib.sha256()
+    for rec in sorted(records, key=lambda r: r.hash):
+        h.update(f"{rec.hash}\t{','.join(sorted(rec.labels))}\t{rec.split}\n".encode())
+    return h.hexdigest()
+
+
+def split_counts(records: list[LabelledPassage]) -> dict:
+    out: dict = {}
+    for r in records:
+        cell = out.setdefault(r.split, {}).setdefault(r.provenance, {})
+        cell[r.language] = cell.get(r.language, 0) + 1
+    return out
+
+
+def train_tagger(
+    records: list[LabelledPassage],
+    *,
+    taxonomy: Taxonomy | None = None,
+    name: str = "default",
+    seed: int = 0,
+    estimator_params: dict | None = None,
+    train_splits: tuple[str, ...] = ("train",),
+) -> tuple[Tagger, dict]:
+    """Fit, tune per-label thresholds on the dev split, and measure on the test split (per language and scheme)."""
+    taxonomy = taxonomy or default_taxonomy()
+    started = time.time()
+    train = [r for r in records if r.split in train_splits]
+    dev = [r for r in records if r.split == "dev"]
+    test = [r for r in records if r.split == "test"]
+    est = PassageClassifier(random_state=seed, **(estimator_params or {}))
+    est.fit([(r.text, r.language) for r in train], label_matrix(train, taxonomy))
+    thresholds = np.full(len(taxonomy), 0.5)
+    if dev:
+        Yd = label_matrix(dev, taxonomy)
+        thresholds = best_f1_thresholds(Yd, est.predict_proba([(r.text, r.language) for r in dev]))
+    tagger = Tagger(est, taxonomy.ids, thresholds, name=name)
+    report = {
+        "name": name,
+        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "seed": seed,
+        "estimator": est.get_params(),
+        "data_fingerprint": data_fingerprint(records),
+        "counts": split_counts(records),
+        "train_seconds": round(time.time() - started, 1),
+    }
+    if test:
+        report["test"] = evaluate_records(tagger, test, taxonomy)
+    return tagger, report
+
+
+def evaluate_records(tagger: Tagger, records: list[LabelledPassage], taxonomy: Taxonomy | None = None) -> dict:
+    """Passage-level metrics of a tagger on labelled records, per language and scheme."""
+    taxonomy = taxonomy or default_taxonomy()
+    Y = label_matrix(records, taxonomy)
+    P = tagger.predict_texts([(r.text, r.language) for r in records])
+    pred = (P >= tagger.thresholds).astype(np.int8)
+    return breakdown(Y, pred, taxonomy.ids, [taxonomy.scheme_of(i) for i in taxonomy.ids], [r.language for r in records])

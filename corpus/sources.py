@@ -1,0 +1,95 @@
+"""Training sources, each turned into LabelledPassages with a provenance tag.
+
+- ``seed``: the project-written corpus in ``corpus/seed/`` (all schemes annotated).
+- ``taxonomy``: the label descriptions of ``classifier/taxonomy.json`` in five languages (own scheme only).
+- ``sdg-targets``: the UN goal and target wording (English, SDG scheme only), from ``../shared/data``.
+- ``esif``: EU project titles in pl/cs/hu with a documented topic -> label mapping (``corpus/esif_mapping.json``).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+from pathlib import Path
+
+from classifier.taxonomy import Taxonomy, default_taxonomy
+from corpus.dataset import LabelledPassage, deduplicate, read_jsonl
+from corpus.shared import shared_data_dir
+
+log = logging.getLogger(__name__)
+
+SEED_DIR = Path(__file__).with_name("seed")
+ESIF_MAPPING = Path(__file__).with_name("esif_mapping.json")
+ALL_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif")
+
+
+def seed_passages(seed_dir: Path = SEED_DIR) -> list[LabelledPassage]:
+    out = []
+    for path in sorted(seed_dir.rglob("*.jsonl")):
+        out.extend(read_jsonl(path, default_provenance="seed"))
+    return out
+
+
+def taxonomy_passages(taxonomy: Taxonomy | None = None) -> list[LabelledPassage]:
+    taxonomy = taxonomy or default_taxonomy()
+    out = []
+    for label in taxonomy.labels:
+        for lang, text in label.description.items():
+            out.append(
+                LabelledPassage(f"tax-{label.id}-{lang}", f"{label.name[lang]}. {text}", lang, (label.id,),
+                                "taxonomy", schemes=(label.scheme,))
+            )
+    return out
+
+
+def sdg_target_passages(shared: Path | None = None) -> list[LabelledPassage]:
+    shared = shared or shared_data_dir()
+    if shared is None:
+        return []
+    path = shared / "sdg-targets" / "sdg_goals_targets_indicators_en.csv"
+    out = []
+    with path.open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            text = (row.get("text") or "").strip()
+            if len(text.split()) < 4 or not row.get("sdg"):
+                continue
+            out.append(LabelledPassage(f"sdgt-{row['key']}", text, "en", (f"sdg:{int(row['sdg'])}",),
+                                       "weak:sdg-targets", schemes=("sdg",)))
+    return out
+
+
+def esif_passages(shared: Path | None = None, exclude_rows: set[int] | None = None) -> list[LabelledPassage]:
+    """Project titles whose official topic maps to labels; rows in the hand-labelled dev set are excluded."""
+    shared = shared or shared_data_dir()
+    if shared is None or not ESIF_MAPPING.is_file():
+        return []
+    mapping = json.loads(ESIF_MAPPING.read_text(encoding="utf-8"))
+    rules = {(r["lang"], r["label_field"], r["label"]): r for r in mapping["rules"]}
+    exclude_rows = exclude_rows or set()
+    out = []
+    with (shared / "esif" / "esif_projects_pl_cz_hu.csv").open(encoding="utf-8") as fh:
+        for row_no, row in enumerate(csv.DictReader(fh)):
+            rule = rules.get((row["lang"], row["label_field"], row["label"]))
+            text = (row.get("text") or "").strip()
+            if rule is None or row_no in exclude_rows or len(text.split()) < 3:
+                continue
+            out.append(LabelledPassage(f"esif-{row_no}", text, row["lang"], tuple(rule["labels"]),
+                                       "mapped:esif", schemes=tuple(rule["schemes"])))
+    return out
+
+
+def build_training_set(sources=ALL_SOURCES, exclude_esif_rows: set[int] | None = None) -> list[LabelledPassage]:
+    """All requested sources, deduplicated (earlier sources win), each with its fixed split."""
+    loaders = {
+        "seed": seed_passages,
+        "taxonomy": taxonomy_passages,
+        "sdg-targets": sdg_target_passages,
+        "esif": lambda: esif_passages(exclude_rows=exclude_esif_rows),
+    }
+    records = []
+    for name in sources:
+        got = loaders[name]()
+        log.info("source %s: %d passages", name, len(got))
+        records.extend(got)
+    return [r.with_split() for r in deduplicate(records)]

@@ -1,0 +1,1 @@
+"""Evaluation: metrics as pure functions over gold labels and predicted scores; reports rendered separately."""

@@ -1,0 +1,60 @@
+"""Hand-labelled sets of real text. The repository keeps only references (file + offsets or row, and a hash);
+the text is read from ``../shared/data`` at evaluation time, so none of it is redistributed."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import json
+from pathlib import Path
+
+from corpus.dataset import LabelledPassage
+from corpus.errors import DataError
+from corpus.shared import shared_data_dir
+
+DEVSET_DIR = Path(__file__).with_name("devsets")
+DEVSETS = {"city-plans": "city_plans.jsonl", "esif-titles": "esif_titles.jsonl"}
+
+
+@functools.lru_cache(maxsize=4)
+def _esif_rows(path: str) -> list[dict]:
+    with open(path, encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def _resolve(ref: dict, shared: Path) -> str:
+    src = shared / ref["source"]
+    if "row" in ref:
+        text = _esif_rows(str(src))[ref["row"]]["text"]
+    else:
+        text = src.read_text(encoding="utf-8")[ref["start"] : ref["end"]]
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != ref["sha256"]:
+        raise DataError(f"{ref['id']}: the text in {ref['source']} changed since it was labelled (hash mismatch)")
+    return text
+
+
+def load_devset(name: str, shared: Path | None = None) -> list[LabelledPassage]:
+    """The named hand-labelled set with its texts; empty when the shared data is absent."""
+    shared = shared or shared_data_dir()
+    path = DEVSET_DIR / DEVSETS[name]
+    if shared is None or not path.is_file():
+        return []
+    out = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        ref = json.loads(line)
+        out.append(
+            LabelledPassage(ref["id"], _resolve(ref, shared), ref["language"], tuple(ref["labels"]), "gold:hand",
+                            split="test", meta={"source": ref["source"]})
+        )
+    return out
+
+
+def esif_devset_rows() -> set[int]:
+    """ESIF rows that are in the hand-labelled set: never used for training."""
+    path = DEVSET_DIR / DEVSETS["esif-titles"]
+    if not path.is_file():
+        return set()
+    return {json.loads(line)["row"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}

@@ -1,0 +1,1 @@
+"""Shipped model artifacts (``models/<name>/``); ``default`` is used when no model is named."""

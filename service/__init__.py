@@ -1,0 +1,1 @@
+"""Entry points: the ``stratag`` command line and (later) the HTTP service."""
