@@ -13,12 +13,12 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
-from sklearn.feature_extraction import FeatureHasher
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
 
-from classifier.text import features, word_features, words
+from classifier.text import word_features, words
 
 UNKNOWN = -1
 
@@ -43,11 +43,39 @@ class PassageClassifier(BaseEstimator):
         self.random_state = random_state
 
     # -- features -------------------------------------------------------------------------------------------
-    def _hasher(self) -> FeatureHasher:
-        return FeatureHasher(n_features=self.n_features, input_type="string", alternate_sign=False)
+    def _word_index(self, word: str) -> np.ndarray:
+        """Hashed feature columns of one word (the word and its character n-grams), cached per process."""
+        cache = self.__dict__.setdefault("_index_cache", {})
+        idx = cache.get(word)
+        if idx is None:
+            if len(cache) > 500_000:
+                cache.clear()
+            idx = np.fromiter(
+                (murmurhash3_32(f, seed=0, positive=True) % self.n_features for f in word_features(word, self.ngram_range)),
+                dtype=np.int64,
+            )
+            cache[word] = idx
+        return idx
 
     def _counts(self, X) -> sp.csr_matrix:
-        return self._hasher().transform(features(text, lang, self.ngram_range) for text, lang in X).tocsr()
+        rows, cols = [], []
+        for i, (text, lang) in enumerate(X):
+            for w in words(text, lang):
+                idx = self._word_index(w)
+                cols.append(idx)
+                rows.append(np.full(len(idx), i, dtype=np.int64))
+        shape = (len(X), self.n_features)
+        if not cols:
+            return sp.csr_matrix(shape, dtype=np.float64)
+        r, c = np.concatenate(rows), np.concatenate(cols)
+        m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=shape)
+        m.sum_duplicates()
+        return m
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_index_cache", None)
+        return state
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         m = counts.copy()
@@ -69,7 +97,9 @@ class PassageClassifier(BaseEstimator):
         df = np.bincount(counts.indices, minlength=self.n_features)
         n = counts.shape[0]
         self.idf_ = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
-        Xt = self._tfidf(counts)
+        # fit on the columns that occur at all; liblinear's cost grows with the width of X
+        used = np.flatnonzero(df)
+        Xt = self._tfidf(counts)[:, used]
         n_labels = Y.shape[1]
         coef = np.zeros((n_labels, self.n_features), dtype=np.float32)
         intercept = np.zeros(n_labels, dtype=np.float32)
@@ -95,7 +125,7 @@ class PassageClassifier(BaseEstimator):
             if self.max_weights and np.count_nonzero(w) > self.max_weights:
                 cut = np.partition(np.abs(w), -self.max_weights)[-self.max_weights]
                 w[np.abs(w) < cut] = 0.0
-            coef[j] = w
+            coef[j, used] = w
             intercept[j] = clf.intercept_[0]
         self.coef_ = sp.csr_matrix(coef)
         self.intercept_ = intercept
@@ -133,15 +163,15 @@ class PassageClassifier(BaseEstimator):
         toks = words(text, lang)
         if not toks:
             return []
-        hasher = self._hasher()
         row = self.coef_.getrow(label_index)
-        weights = dict(zip(row.indices, row.data))
-        counts = self._counts([(text, lang)])
-        tfidf = self._tfidf(counts)
-        value = dict(zip(tfidf.indices, tfidf.data))
+        weights = np.zeros(self.n_features, dtype=np.float32)
+        weights[row.indices] = row.data
+        tfidf = self._tfidf(self._counts([(text, lang)]))
+        value = np.zeros(self.n_features, dtype=np.float64)
+        value[tfidf.indices] = tfidf.data
         contrib: dict[str, float] = {}
         for w in set(toks):
-            idx = hasher.transform([word_features(w, self.ngram_range)]).indices
-            contrib[w] = float(sum(weights.get(i, 0.0) * value.get(i, 0.0) for i in idx))
+            idx = self._word_index(w)
+            contrib[w] = float((weights[idx] * value[idx]).sum())
         ranked = sorted((c, w) for w, c in contrib.items() if c > 0)
         return [w for c, w in reversed(ranked[-k:])]

@@ -89,6 +89,24 @@ def cmd_evaluate(args) -> int:
     return 0
 
 
+def cmd_bench(args) -> int:
+    from evaluation.benchmark import benchmark_folder
+
+    result = benchmark_folder(args.folder, engines=args.engines.split(","), end_to_end=not args.no_classify,
+                              model_dir=args.model, limit=args.limit)
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    return 0
+
+
+def cmd_evaluate_language(args) -> int:
+    from corpus.sources import seed_passages
+    from evaluation.language_id import evaluate_language_id, short_samples
+
+    samples = short_samples(seed_passages(), max_chars=args.max_chars)
+    sys.stdout.write(json.dumps(evaluate_language_id(samples), indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def cmd_labels(args) -> int:
     from classifier.taxonomy import default_taxonomy
 
@@ -134,6 +152,18 @@ def build_parser() -> argparse.ArgumentParser:
     model_opt(e)
     e.add_argument("--json", action="store_true")
     e.set_defaults(func=cmd_evaluate)
+
+    b = sub.add_parser("bench", help="measure extraction and end-to-end pages/s and peak memory on a PDF folder")
+    b.add_argument("folder")
+    b.add_argument("--engines", default="pdfium,pdfplumber")
+    b.add_argument("--no-classify", action="store_true")
+    b.add_argument("--limit", type=int, default=None, help="only the first N files")
+    model_opt(b)
+    b.set_defaults(func=cmd_bench)
+
+    el = sub.add_parser("evaluate-language", help="language-ID accuracy of lingua vs langdetect on short seed passages")
+    el.add_argument("--max-chars", type=int, default=120)
+    el.set_defaults(func=cmd_evaluate_language)
 
     lb = sub.add_parser("labels", help="list the label taxonomy")
     lb.add_argument("--ui-language", default="en")

@@ -22,7 +22,7 @@ def classification_table(c: Classification, show_all: bool = False, lang: str = 
     for s in rows:
         name = taxonomy[s.label].display_name(lang)
         name = name if len(name) <= 38 else name[:37] + "…"
-        pages = ", ".join(e.pages for e in s.evidence)
+        pages = ", ".join(dict.fromkeys(e.pages for e in s.evidence))
         terms = ", ".join(dict.fromkeys(t for e in s.evidence for t in e.terms[:2]))
         mark = "" if s.assigned else "  (below threshold)"
         lines.append(f"  {s.scheme:6} {s.label:21} {name:38} {s.score:5.2f} {s.threshold:5.2f}  p. {pages} ({terms}){mark}")
