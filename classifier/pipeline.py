@@ -15,16 +15,16 @@ from corpus.read import document_from_text, read_document
 log = logging.getLogger(__name__)
 
 
-def classify_file(path: str | Path, tagger: Tagger, **read_options) -> Classification:
-    return tagger.classify(read_document(path, **read_options))
+def classify_file(path: str | Path, tagger: Tagger, mode: str = "fast", **read_options) -> Classification:
+    return tagger.classify(read_document(path, **read_options), mode=mode)
 
 
-def classify_files(paths: Iterable[str | Path], tagger: Tagger, **read_options) -> list[Classification | StratagError]:
+def classify_files(paths: Iterable[str | Path], tagger: Tagger, mode: str = "fast", **read_options) -> list[Classification | StratagError]:
     """Classify each file; a file that fails yields its StratagError and the others go on."""
     out: list[Classification | StratagError] = []
     for path in paths:
         try:
-            out.append(classify_file(path, tagger, **read_options))
+            out.append(classify_file(path, tagger, mode, **read_options))
         except StratagError as exc:
             if not exc.source:
                 exc.source = str(path)
@@ -36,7 +36,7 @@ _SUPPORTED = {"pl", "cs", "sk", "hu", "en"}
 BATCH = 256
 
 
-def predict_records(objs: list[dict], tagger: Tagger) -> list[dict]:
+def predict_records(objs: list[dict], tagger: Tagger, mode: str = "fast") -> list[dict]:
     """Input records ``{"id", "text", ...}`` -> ``{"id", "language", "labels", "scores"}``, in order.
 
     All passages of a batch go through the model in one call; each record's passages are then aggregated as a
@@ -46,13 +46,14 @@ def predict_records(objs: list[dict], tagger: Tagger) -> list[dict]:
     for obj in objs:
         lang = obj.get("language") if obj.get("language") in _SUPPORTED else None
         docs.append(document_from_text(obj["text"], doc_id=str(obj.get("id")), language=lang))
-    probs = tagger.predict_texts([(p.text, p.language) for d in docs for p in d.passages])
+    probs = tagger.predict_texts([(p.text, p.language) for d in docs for p in d.passages], mode)
+    thresholds = tagger.thresholds_for(mode)
     out, at = [], 0
     for obj, doc in zip(objs, docs):
         n = len(doc.passages)
         scores = tagger.document_scores(probs[at : at + n])
         at += n
-        labels = [label for label, s, t in zip(tagger.label_ids, scores, tagger.doc_thresholds) if n and s >= t]
+        labels = [label for label, s, t in zip(tagger.label_ids, scores, thresholds) if n and s >= t]
         out.append({
             "id": obj.get("id"),
             "language": doc.language,
@@ -72,13 +73,13 @@ def _parse_line(line: str, lineno: int) -> dict:
     return obj
 
 
-def predict_jsonl(src: IO[str], dst: IO[str], tagger: Tagger, batch: int = BATCH) -> int:
+def predict_jsonl(src: IO[str], dst: IO[str], tagger: Tagger, batch: int = BATCH, mode: str = "fast") -> int:
     """Stream predictions, one output line per input line in the same order; returns the count."""
     n = 0
     pending: list[dict] = []
 
     def flush() -> None:
-        for rec in predict_records(pending, tagger):
+        for rec in predict_records(pending, tagger, mode):
             dst.write(json.dumps(rec, ensure_ascii=False) + "\n")
         pending.clear()
 

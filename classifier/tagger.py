@@ -9,13 +9,23 @@ from classifier.aggregate import aggregate_document_scores
 from classifier.result import Classification, Evidence, LabelScore
 from classifier.taxonomy import default_taxonomy
 from corpus.document import Document
+from corpus.errors import ModelIncompatible
 
 EVIDENCE_PER_LABEL = 3
 
 
+MODES = ("fast", "accurate")
+
+
 class Tagger:
-    def __init__(self, estimator, label_ids, thresholds, doc_thresholds=None, share: float = 0.05, k_min: int = 3, name: str = "model"):
+    """``fast`` mode scores passages with the n-gram model alone; ``accurate`` mode averages it with the e5
+    embedding head (cross-lingual, ~100x slower), with its own thresholds."""
+
+    def __init__(self, estimator, label_ids, thresholds, doc_thresholds=None, share: float = 0.05, k_min: int = 3,
+                 name: str = "model", embedding_head=None, accurate_thresholds=None):
         self.estimator = estimator
+        self.embedding_head = embedding_head
+        self.accurate_thresholds = None if accurate_thresholds is None else np.asarray(accurate_thresholds, dtype=float)
         self.label_ids = list(label_ids)
         self.thresholds = np.asarray(thresholds, dtype=float)
         self.doc_thresholds = np.asarray(doc_thresholds if doc_thresholds is not None else thresholds, dtype=float)
@@ -24,26 +34,36 @@ class Tagger:
         self.name = name
         self.meta: dict = {}
 
-    def passage_probs(self, doc: Document) -> np.ndarray:
-        if not doc.passages:
-            return np.zeros((0, len(self.label_ids)))
-        return self.estimator.predict_proba([(p.text, p.language) for p in doc.passages])
+    def passage_probs(self, doc: Document, mode: str = "fast") -> np.ndarray:
+        return self.predict_texts([(p.text, p.language) for p in doc.passages], mode)
+
+    def thresholds_for(self, mode: str = "fast") -> np.ndarray:
+        if mode == "accurate":
+            self._check_accurate()
+            return self.accurate_thresholds
+        return self.doc_thresholds
+
+    def _check_accurate(self) -> None:
+        if self.embedding_head is None or self.accurate_thresholds is None:
+            raise ModelIncompatible("this model has no embedding head for accurate mode; retrain it with embeddings")
 
     def document_scores(self, probs: np.ndarray) -> np.ndarray:
         return aggregate_document_scores(probs, self.share, self.k_min)
 
-    def classify(self, doc: Document, evidence_per_label: int = EVIDENCE_PER_LABEL, ui_lang: str = "en") -> Classification:
+    def classify(self, doc: Document, evidence_per_label: int = EVIDENCE_PER_LABEL, ui_lang: str = "en",
+                 mode: str = "fast") -> Classification:
         taxonomy = default_taxonomy()
-        probs = self.passage_probs(doc)
+        probs = self.passage_probs(doc, mode)
         scores = self.document_scores(probs)
+        thresholds = self.thresholds_for(mode)
         labels = []
         for j, label_id in enumerate(self.label_ids):
-            assigned = bool(scores[j] >= self.doc_thresholds[j]) and len(doc.passages) > 0
-            evidence = self._evidence(doc, probs[:, j], j, evidence_per_label) if len(doc.passages) else ()
+            assigned = bool(scores[j] >= thresholds[j]) and len(doc.passages) > 0
+            evidence = self._evidence(doc, probs[:, j], j, thresholds[j], evidence_per_label) if len(doc.passages) else ()
             label = taxonomy[label_id]
             labels.append(
                 LabelScore(label_id, label.scheme, label.display_name(ui_lang), round(float(scores[j]), 4),
-                           round(float(self.doc_thresholds[j]), 4), assigned, evidence)
+                           round(float(thresholds[j]), 4), assigned, evidence)
             )
         return Classification(
             document_id=doc.id,
@@ -51,25 +71,33 @@ class Tagger:
             language=doc.language,
             n_pages=doc.n_pages,
             n_passages=len(doc.passages),
-            model=self.meta.get("name", self.name),
+            model=self.meta.get("name", self.name) + ("" if mode == "fast" else f" ({mode})"),
             labels=tuple(labels),
             language_shares=doc.language_shares,
             warnings=doc.warnings,
         )
 
-    def _evidence(self, doc: Document, col: np.ndarray, j: int, k: int) -> tuple[Evidence, ...]:
+    def _evidence(self, doc: Document, col: np.ndarray, j: int, threshold: float, k: int) -> tuple[Evidence, ...]:
         order = np.argsort(-col, kind="stable")[:k]
         out = []
         for i in order:
-            if col[i] < 0.5 * self.thresholds[j]:
+            if col[i] < 0.5 * threshold:
                 break
             p = doc.passages[int(i)]
             terms = tuple(self.estimator.top_terms(p.text, p.language, j))
             out.append(Evidence(p.index, p.page_start, p.page_end, round(float(col[i]), 4), p.text, terms))
         return tuple(out)
 
-    def predict_texts(self, texts: list[tuple[str, str]]) -> np.ndarray:
-        """Passage-level probabilities for ``(text, language)`` pairs (the ``predict`` interface)."""
+    def predict_texts(self, texts: list[tuple[str, str]], mode: str = "fast") -> np.ndarray:
+        """Passage-level probabilities for ``(text, language)`` pairs."""
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {MODES}")
         if not texts:
             return np.zeros((0, len(self.label_ids)))
-        return self.estimator.predict_proba(texts)
+        fast = self.estimator.predict_proba(texts)
+        if mode == "fast":
+            return fast
+        self._check_accurate()
+        from classifier.embed import embed_texts
+
+        return (fast + self.embedding_head.predict_proba(embed_texts([t for t, _ in texts]))) / 2

@@ -84,10 +84,10 @@ def train_tagger(
     return tagger, report
 
 
-def evaluate_records(tagger: Tagger, records: list[LabelledPassage], taxonomy: Taxonomy | None = None) -> dict:
+def evaluate_records(tagger: Tagger, records: list[LabelledPassage], taxonomy: Taxonomy | None = None, mode: str = "fast") -> dict:
     """Passage-level metrics of a tagger on labelled records, per language and scheme."""
     taxonomy = taxonomy or default_taxonomy()
     Y = label_matrix(records, taxonomy)
-    P = tagger.predict_texts([(r.text, r.language) for r in records])
-    pred = (P >= tagger.thresholds).astype(np.int8)
+    P = tagger.predict_texts([(r.text, r.language) for r in records], mode)
+    pred = (P >= tagger.thresholds_for(mode)).astype(np.int8)
     return breakdown(Y, pred, taxonomy.ids, [taxonomy.scheme_of(i) for i in taxonomy.ids], [r.language for r in records])

@@ -93,3 +93,20 @@ def build_training_set(sources=ALL_SOURCES, exclude_esif_rows: set[int] | None =
         log.info("source %s: %d passages", name, len(got))
         records.extend(got)
     return [r.with_split() for r in deduplicate(records)]
+
+
+def unlabelled_pool(exclude_rows: set[int] | None = None) -> list[tuple[str, str, str]]:
+    """Real Polish/Czech/Hungarian text without our labels (ESIF project titles, hand-labelled rows excluded),
+    as ``(id, text, language)`` for distillation."""
+    shared = shared_data_dir()
+    if shared is None:
+        return []
+    exclude_rows = exclude_rows or set()
+    out = []
+    with (shared / "esif" / "esif_projects_pl_cz_hu.csv").open(encoding="utf-8") as fh:
+        for row_no, row in enumerate(csv.DictReader(fh)):
+            text = (row.get("text") or "").strip()
+            if row_no in exclude_rows or row.get("lang") not in {"pl", "cs", "hu"} or len(text.split()) < 4:
+                continue
+            out.append((f"esif-{row_no}", text, row["lang"]))
+    return out

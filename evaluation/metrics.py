@@ -101,3 +101,19 @@ def best_f1_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, grid=
                 best = (f, float(t))
         out[j] = best[1]
     return out
+
+
+def crosslingual_consistency(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:
+    """Share of parallel groups (the same passage in several languages) whose top label agrees in every language,
+    overall and per scheme."""
+    by_group: dict[str, list[int]] = {}
+    for i, g in enumerate(groups):
+        by_group.setdefault(g, []).append(i)
+    full = {g: rows for g, rows in by_group.items() if len({languages[i] for i in rows}) >= 2}
+    schemes = np.array(scheme_of)
+    out = {}
+    for scheme in ["all"] + sorted(set(scheme_of)):
+        cols = np.flatnonzero(schemes == scheme) if scheme != "all" else np.arange(P.shape[1])
+        agree = sum(len({int(cols[np.argmax(P[i, cols])]) for i in rows}) == 1 for rows in full.values())
+        out[scheme] = {"groups": len(full), "agree": int(agree), "share": round(agree / len(full), 4) if full else 0.0}
+    return out

@@ -28,7 +28,7 @@ def cmd_classify(args) -> int:
     from service.render import classification_table
 
     tagger = _load(args.model)
-    results = classify_files(args.files, tagger, **_read_options(args))
+    results = classify_files(args.files, tagger, args.mode, **_read_options(args))
     failed = [r for r in results if isinstance(r, StratagError)]
     if args.json:
         payload = [r.to_dict() if not isinstance(r, StratagError) else {"source": r.source, "error": r.to_dict()} for r in results]
@@ -52,13 +52,13 @@ def cmd_predict(args) -> int:
     src = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
     try:
         if args.output in (None, "-"):
-            n = predict_jsonl(src, sys.stdout, tagger)
+            n = predict_jsonl(src, sys.stdout, tagger, mode=args.mode)
         else:
             out = Path(args.output)
             tmp = out.with_name(out.name + ".tmp")
             try:
                 with tmp.open("w", encoding="utf-8") as dst:
-                    n = predict_jsonl(src, dst, tagger)
+                    n = predict_jsonl(src, dst, tagger, mode=args.mode)
                 tmp.replace(out)
             finally:
                 tmp.unlink(missing_ok=True)
@@ -72,7 +72,8 @@ def cmd_predict(args) -> int:
 def cmd_train(args) -> int:
     from classifier.training_run import run_training
 
-    report = run_training(out=args.out, sources=args.sources.split(","), seed=args.seed, name=args.name)
+    report = run_training(out=args.out, sources=args.sources.split(","), seed=args.seed, name=args.name,
+                          embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction)
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
     return 0
@@ -120,12 +121,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def model_opt(sp):
+    def model_opt(sp, mode: bool = False):
         sp.add_argument("--model", default=None, help="model directory (default: the shipped models/default)")
+        if mode:
+            sp.add_argument("--mode", choices=["fast", "accurate"], default="fast",
+                            help="accurate adds the multilingual e5 model (about 100x slower)")
 
     c = sub.add_parser("classify", help="tag PDF/.txt/.md files and show tags with evidence pages")
     c.add_argument("files", nargs="+")
-    model_opt(c)
+    model_opt(c, mode=True)
     c.add_argument("--json", action="store_true", help="print the full result as JSON")
     c.add_argument("--all", action="store_true", help="list every label, not only the assigned ones")
     c.add_argument("--engine", choices=["pdfium", "pdfplumber"], default="pdfium", help="PDF text engine")
@@ -137,14 +141,17 @@ def build_parser() -> argparse.ArgumentParser:
     pr = sub.add_parser("predict", help="JSONL {id, text} in -> JSONL {id, language, labels, scores} out")
     pr.add_argument("input", help="input JSONL file, or - for stdin")
     pr.add_argument("-o", "--output", default="-", help="output JSONL file, or - for stdout")
-    model_opt(pr)
+    model_opt(pr, mode=True)
     pr.set_defaults(func=cmd_predict)
 
     t = sub.add_parser("train", help="train a model from the corpus sources")
     t.add_argument("--out", default="models/default")
     t.add_argument("--name", default="default")
-    t.add_argument("--sources", default="seed,taxonomy,sdg-targets,esif")
+    t.add_argument("--sources", default="seed,taxonomy,sdg-targets,esif,ccc-weak")
     t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--no-embeddings", action="store_true", help="skip the e5 teacher (no accurate mode, no distillation)")
+    t.add_argument("--no-distill", action="store_true", help="train the e5 head but do not distil it into the fast model")
+    t.add_argument("--train-fraction", type=float, default=1.0, help="use only this share of the training split")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="measure a model on labelled JSONL or CSV data")

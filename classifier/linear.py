@@ -1,0 +1,45 @@
+"""Per-label logistic regressions on a shared feature matrix, trained only where the label is known, with Platt
+calibration on cross-validated scores. Used by the n-gram model and the embedding head alike."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
+
+UNKNOWN = -1
+
+
+def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state: int = 0):
+    """Return ``(coef (L, d), intercept (L,), calibration (L, 2), n_train (L, 2))``.
+
+    A label with one class only gets a constant score (large negative, or positive when all examples are positive).
+    """
+    n_labels = Y.shape[1]
+    coef = np.zeros((n_labels, X.shape[1]), dtype=np.float32)
+    intercept = np.zeros(n_labels, dtype=np.float32)
+    calib = np.tile(np.array([1.0, 0.0], dtype=np.float32), (n_labels, 1))
+    n_train = np.zeros((n_labels, 2), dtype=np.int32)
+    for j in range(n_labels):
+        known = Y[:, j] != UNKNOWN
+        y = Y[known, j]
+        n_train[j] = [(y == 1).sum(), (y == 0).sum()]
+        if len(np.unique(y)) < 2:
+            intercept[j] = 10.0 if len(y) and (y == 1).all() else -10.0
+            continue
+        Xj = X[known]
+        k = min(folds, int(min((y == 1).sum(), (y == 0).sum())))
+        if k >= 2:
+            cv = StratifiedKFold(k, shuffle=True, random_state=random_state)
+            scores = cross_val_predict(make_base(), Xj, y, cv=cv, method="decision_function")
+            platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y)
+            calib[j] = [platt.coef_[0, 0], platt.intercept_[0]]
+        clf = make_base().fit(Xj, y)
+        coef[j] = clf.coef_[0]
+        intercept[j] = clf.intercept_[0]
+    return coef, intercept, calib, n_train
+
+
+def calibrated(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:
+    a, b = calibration[:, 0], calibration[:, 1]
+    return 1.0 / (1.0 + np.exp(-(scores * a + b)))

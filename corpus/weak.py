@@ -1,0 +1,379 @@
+"""Weakly labelled passages from the real English Climate City Contract action plans (``../shared/data``).
+
+The plans share one template (GHG inventory, policies, scenarios, an action portfolio by emission sector,
+governance and social innovation), so the Markdown heading a passage sits under says which sector it is about.
+Two labellers, both deliberately conservative because a scheme the passage annotates turns every label it does
+not carry into a negative:
+
+- **sections** (Green Deal, and the SDG / smart-city labels the guidelines tie to a Green Deal area): the topics of
+  the current heading, each confirmed by a topic keyword in the passage itself; a topic the heading does not name
+  is added only when the passage has several of its keywords. A passage whose heading names no topic, or whose
+  text confirms none, gets no Green Deal label at all (it is not annotated for ``gd``).
+- **SDG queries**: the phrase terms of public SDG query systems (SIRIS, OSDG, SDSN, Elsevier, Auckland); an SDG
+  fires when the passage matches enough distinct terms of it.
+
+The 20 plans that also exist as PDF (``city-climate-contracts/pdf/``) hold the hand-labelled dev set and the
+end-to-end test documents: they are never used here. The text is read at training time and never stored.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from corpus.dataset import LabelledPassage
+from corpus.document import Page
+from corpus.passages import split_passages
+from corpus.shared import shared_data_dir
+
+MIN_CHARS = 150
+PER_CITY = 60
+MIN_SDG_TERMS = 2  # distinct query terms of one SDG a passage must match for that SDG to fire
+COMMON_SHARE = 0.08  # a query term found in more of the plans' passages than this is ignored
+
+# --- Markdown clean-up -------------------------------------------------------------------------------------------
+
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*(.*?)\s*#*\s*$")
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}")
+_LETTER = re.compile(r"[^\W\d_]", re.UNICODE)
+_EN_FUNCTION = re.compile(r"\b(?:the|and|of|to|in|is|are|for|with|that|this|will|be|by|on|as|from)\b", re.IGNORECASE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _is_prose(text: str, min_letters: float = 0.6) -> bool:
+    """Mostly letters: drops number tables, separators and empty table rows."""
+    text = text.strip()
+    return len(text) >= 3 and len(_LETTER.findall(text)) >= min_letters * len(text.replace(" ", ""))
+
+
+def _is_english(text: str) -> bool:
+    """A few plans carry annexes in Italian, German or Dutch: English function words must be frequent."""
+    words = _WORD.findall(text)
+    return bool(words) and len(_EN_FUNCTION.findall(text)) >= 0.12 * len(words)
+
+
+def _body_lines(line: str) -> list[str]:
+    """The prose of one Markdown body line: image placeholders removed; a table row gives its long prose cells."""
+    line = _IMAGE.sub(" ", line).strip()
+    if _TABLE_RULE.match(line):
+        return []
+    if line.startswith("|"):
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        return [c for c in cells if len(c) >= MIN_CHARS and _is_prose(c)]
+    if line.startswith(">"):
+        line = line.lstrip("> ").strip()
+    return [line] if not line or _is_prose(line) else []
+
+
+def markdown_sections(markdown: str) -> list[tuple[str, str]]:
+    """``(heading, body)`` pairs in document order; the body has images, rules and number-only lines removed."""
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    for line in markdown.split("\n"):
+        m = _HEADING.match(line)
+        if m:
+            sections.append((m.group(1).strip(), []))
+        else:
+            sections[-1][1].extend(_body_lines(line))
+    return [(h, "\n".join(body).strip()) for h, body in sections]
+
+
+# --- Green Deal topics: heading patterns and passage keywords ----------------------------------------------------
+
+
+def _rx(*alternatives: str) -> re.Pattern:
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Topic:
+    label: str
+    heading: re.Pattern  # a heading that names the topic
+    keywords: tuple[re.Pattern, ...]  # evidence in the passage; distinct patterns are counted
+
+    def hits(self, text: str) -> int:
+        return sum(1 for k in self.keywords if k.search(text))
+
+
+def _keywords(*alternatives: str) -> tuple[re.Pattern, ...]:
+    return tuple(_rx(a) for a in alternatives)
+
+
+TOPICS = (
+    Topic("gd:energy",
+          _rx(r"energ", r"renewabl", r"electri", r"heat", r"solar", r"photovolt", r"wind\b", r"power\b", r"grids?\b"),
+          _keywords(r"renewables?\b|renewable energ", r"solar\b|photovolt|\bpv\b", r"wind (?:turbine|power|farm|energy|park)s?",
+                    r"district heat|heat(?:ing)? networks?", r"heat pumps?", r"geotherm", r"biogas|biomass|biomethane",
+                    r"hydrogen", r"electricity", r"(?:power|electricity|smart|energy) grids?\b", r"energy efficien",
+                    r"energy (?:supply|production|generation|storage|communit|sav)", r"batter(?:y|ies)",
+                    r"cogeneration|\bchp\b|combined heat", r"fossil fuels?|natural gas|gas boilers?|oil boilers?|coal\b")),
+    Topic("gd:buildings",
+          _rx(r"buildings?\b", r"housing", r"built environment", r"renovat", r"retrofit", r"dwelling", r"homes?\b"),
+          _keywords(r"(?<!capacity )(?<!capacity-)buildings?\b(?! capacit)", r"renovat", r"retrofit", r"insulat",
+                    r"energy performance|energy certificat|energy label", r"housing|dwellings?\b|residential",
+                    r"fa[cç]ades?\b|refurbish", r"building stock|homeowners?|landlords?|tenants?")),
+    Topic("gd:mobility",
+          _rx(r"transport", r"mobility", r"traffic", r"cycl", r"bicycl", r"vehicles?\b", r"public transit", r"logistic"),
+          _keywords(r"public transport|public transit", r"bus(?:es)?\b|trams?\b|tramway|metro\b|light rail|railway|trains?\b",
+                    r"cycling|cyclists?|bicycles?|bikes?\b|cycle (?:lane|path|way|route)s?", r"walking|pedestrians?",
+                    r"electric (?:vehicle|car|bus)|e-mobility|electromobility|\bevs?\b|charging (?:station|point|infrastructure)",
+                    r"cars?\b|car-sharing|carsharing|car sharing", r"mobility", r"transport", r"traffic|parking",
+                    r"low[- ]emission zones?|zero[- ]emission zones?|modal (?:split|shift)", r"logistics|freight")),
+    Topic("gd:circular-industry",
+          _rx(r"waste", r"circular", r"industr", r"ippu\b", r"recycl", r"materials?\b", r"product use"),
+          _keywords(r"waste\b|wastes\b", r"recycl", r"circular", r"re-?use\b|re-?using|repair", r"landfill",
+                    r"compost|anaerobic digestion", r"industr", r"manufactur", r"raw materials?|secondary materials?",
+                    r"incinerat", r"by-products?")),
+    Topic("gd:biodiversity",
+          _rx(r"nature", r"biodivers", r"green (?:area|space|infrastructure)", r"green-blue", r"blue-green", r"trees?\b",
+              r"forest", r"afolu\b", r"land use", r"ecosystem", r"parks?\b", r"urban green", r"greening"),
+          _keywords(r"biodivers", r"trees?\b|tree planting", r"forest|afforest|reforest", r"green (?:space|area)s?",
+                    r"parks?\b", r"nature-based|nature based", r"ecosystems?", r"habitats?", r"wetlands?",
+                    r"green infrastructure|blue-green|green-blue|urban green|greenery", r"species|pollinat",
+                    r"nature\b|natural areas?")),
+    Topic("gd:food",
+          _rx(r"agricultur", r"food", r"farm", r"afolu\b", r"diets?\b"),
+          _keywords(r"food", r"agricultur", r"farm(?:s|ers?|ing|land)?\b", r"diets?\b|meat\b|plant-based",
+                    r"crops?\b|livestock|cattle", r"organic (?:food|farm|produc)", r"fertili[sz]er")),
+    Topic("gd:climate",
+          _rx(r"greenhouse", r"ghg\b", r"emissions? (?:baseline|inventor)", r"inventor", r"scenario", r"impact pathway",
+              r"residual emission", r"neutrality (?:commitment|target|objective|goal)", r"climate neutrality by",
+              r"adaptation", r"climate goal", r"reduction target"),
+          _keywords(r"climate[- ]neutral", r"carbon[- ]neutral", r"net[- ]zero", r"inventor(?:y|ies)", r"baseline",
+                    r"reduction (?:target|goal|pathway)|(?:target|goal) of reducing", r"greenhouse gas|\bghg\b",
+                    r"t ?co2[e ]?|tco₂|co2e|co₂e|co2-eq", r"residual emissions?", r"carbon sinks?|offsett?ing|carbon removal",
+                    r"scenarios?\b", r"climate adaptation|adaptation (?:strategy|plan)", r"emissions? reduction|reduc\w* emissions")),
+)
+TOPIC = {t.label: t for t in TOPICS}
+SECTOR_TOPICS = tuple(t.label for t in TOPICS if t.label != "gd:climate")
+
+# A heading that only names a field of a template block keeps the section it belongs to.
+_FIELD_HEADING = re.compile(
+    r":|^\W*$|^(?:description|brief description|summary|impact|implementation|goal|goals|result|expected results?|"
+    r"initiatives|related (?:initiatives|actions)|additional effects|actors|target groups?|management|"
+    r"key stakeholders|stakeholders|first steps for action|costs?(?:/benefits?)?|timeline|indicators?|"
+    r"co-benefits|barriers|opportunities|definition|issues|work process)\W*$",
+    re.IGNORECASE,
+)
+
+# Labels of the other schemes that the guidelines tie to a Green Deal area (GUIDELINES.md, typical combinations).
+SDG_OF_TOPIC = {"gd:energy": ("sdg:7",), "gd:buildings": ("sdg:7", "sdg:11"), "gd:mobility": ("sdg:11",),
+                "gd:circular-industry": ("sdg:12",), "gd:biodiversity": ("sdg:15",), "gd:food": ("sdg:2",),
+                "gd:climate": ("sdg:13",)}
+SMART_OF_TOPIC = {"gd:energy": "smart:environment", "gd:buildings": "smart:environment",
+                  "gd:mobility": "smart:mobility", "gd:circular-industry": "smart:environment",
+                  "gd:biodiversity": "smart:environment", "gd:food": "smart:environment"}
+
+
+def heading_topics(heading: str, current: frozenset[str]) -> frozenset[str]:
+    """The topics in force after ``heading``: the ones it names; else the current ones for a field heading; else none."""
+    named = frozenset(t.label for t in TOPICS if t.heading.search(heading))
+    sectors = named - {"gd:climate"}
+    if sectors:
+        return sectors  # "Transport emissions" is a transport section
+    if named:
+        return named
+    return current if _FIELD_HEADING.search(heading) else frozenset()
+
+
+def section_labels(text: str, topics: frozenset[str]) -> tuple[str, ...]:
+    """Green Deal labels from the section topics confirmed by the text, plus topics the text is plainly about.
+
+    Empty when no section topic is confirmed: then the passage is not annotated for ``gd``."""
+    hits = {t.label: t.hits(text) for t in TOPICS}
+    confirmed = {label for label in topics if hits[label] >= 1}
+    if not confirmed:
+        return ()
+    strong = {label for label in SECTOR_TOPICS if hits[label] >= 3}
+    labels = confirmed | strong
+    return tuple(t.label for t in TOPICS if t.label in labels)
+
+
+# --- SDG query systems -------------------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9₂]+")
+_PHRASE = re.compile(r"<([^<>]+)>|\{([^{}]+)\}|\"([^\"]+)\"")
+_MAX_TERM_TOKENS = 5
+
+
+def _stem(token: str) -> str:
+    """A crude singular, applied to terms and passages alike."""
+    if len(token) > 4 and token.endswith("ies"):
+        return token[:-3] + "y"
+    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
+        return token[:-1]
+    return token
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    return tuple(_stem(t) for t in _TOKEN.findall(text.lower()))
+
+
+@dataclass(frozen=True)
+class SdgTerms:
+    """Phrase terms and the SDG(s) they stand for; a SIRIS term may need one of its context phrases too."""
+
+    terms: dict  # tokens -> tuple of SDG numbers
+    context: dict  # (tokens, sdg) -> set of context token tuples, any of which must occur
+
+    def match(self, text: str) -> dict[int, set[str]]:
+        """Distinct matched terms per SDG."""
+        toks = _tokens(text)
+        grams = {toks[i:i + n] for n in range(1, _MAX_TERM_TOKENS + 1) for i in range(len(toks) - n + 1)}
+        out: dict[int, set[str]] = {}
+        for gram in grams & self.terms.keys():
+            for sdg in self.terms[gram]:
+                needed = self.context.get((gram, sdg))
+                if needed and not needed & grams:
+                    continue
+                out.setdefault(sdg, set()).add(" ".join(gram))
+        return out
+
+
+def _sdg_number(value: str) -> int:
+    return int(re.sub(r"\D", "", value) or 0)
+
+
+def _resolve(votes: dict) -> dict:
+    """Each term keeps the SDG(s) most systems list it under: at most two, and a single word needs two systems.
+
+    The merged lists disagree a lot ("quality of life" is filed under six goals, "greenhouse gas emission" under
+    four): a term then speaks for its majority goal only, or for none."""
+    out = {}
+    for toks, by_sdg in votes.items():
+        counts = {sdg: len(systems) for sdg, systems in by_sdg.items()}
+        best = max(counts.values())
+        kept = tuple(sorted(sdg for sdg, n in counts.items() if n == best))
+        if len(kept) <= 2 and (len(toks) > 1 or best >= 2):
+            out[toks] = kept
+    return out
+
+
+@functools.lru_cache(maxsize=2)
+def load_sdg_terms(shared: Path) -> SdgTerms:
+    """Phrase terms of the keyword systems, and the bracketed phrases of the Elsevier and Auckland queries."""
+    base = shared / "sdg-queries"
+    votes: dict = {}
+    context: dict = {}
+
+    def add(phrase: str, sdg: int, system: str, extra: str = "") -> None:
+        toks = _tokens(phrase)
+        if any(ch in phrase for ch in "*?") or not 1 <= sdg <= 17 or not toks or len(toks) > _MAX_TERM_TOKENS:
+            return
+        if len(toks) == 1 and len(toks[0]) < 4:
+            return
+        votes.setdefault(toks, {}).setdefault(sdg, set()).add(system)
+        words = {_tokens(next(g for g in m.groups() if g)) for m in _PHRASE.finditer(extra)}
+        if words:
+            context.setdefault((toks, sdg), set()).update(w for w in words if w)
+
+    def rows(name: str):
+        with (base / name).open(encoding="utf-8") as fh:
+            yield from csv.DictReader(fh)
+
+    for row in rows("text2sdg_siris_queries.csv"):
+        add(row["keyword"], _sdg_number(row["sdg"]), "siris", row.get("extra") or "")
+    for row in rows("text2sdg_sdgo_ontology_queries.csv"):
+        add(row["keyword"], _sdg_number(row["sdg"]), "osdg")
+    for row in rows("text2sdg_sdsn_queries.csv"):
+        add(row["keyword"], _sdg_number(row["sdg"]), "sdsn")
+    for row in rows("sdgmapr_keywords/elsevier100_keywords.csv"):
+        add(row["keyword"], _sdg_number(row["goal"]), "elsevier100")
+    for name, system in (("text2sdg_elsevier_queries.csv", "elsevier"), ("text2sdg_auckland_queries.csv", "auckland")):
+        for row in rows(name):
+            for m in re.finditer(r"<([^<>]+)>|\{([^{}]+)\}", row["query"]):
+                add(m.group(1) or m.group(2), _sdg_number(row["sdg"]), system)
+    return SdgTerms(_resolve(votes), context)
+
+
+def common_terms(matches: list[dict[int, set[str]]], share: float = COMMON_SHARE) -> set[str]:
+    """Terms found in more than ``share`` of the passages ("city", "climate", "energy"): they do not discriminate."""
+    counts: dict[str, int] = {}
+    for found in matches:
+        for term in set().union(*found.values()) if found else ():
+            counts[term] = counts.get(term, 0) + 1
+    return {term for term, n in counts.items() if n > share * len(matches)}
+
+
+def query_sdgs(found: dict[int, set[str]], common: set[str], min_terms: int = MIN_SDG_TERMS) -> tuple[str, ...]:
+    """SDGs with at least ``min_terms`` distinct matched terms that are not common."""
+    return tuple(f"sdg:{sdg}" for sdg, terms in sorted(found.items()) if len(terms - common) >= min_terms)
+
+
+# --- Passages ----------------------------------------------------------------------------------------------------
+
+
+def pdf_cities(shared: Path) -> set[str]:
+    """Cities whose plan is also a PDF: the hand-labelled dev set and the end-to-end documents come from them."""
+    return {p.stem.lower() for p in (shared / "city-climate-contracts" / "pdf").glob("*.pdf")}
+
+
+def plan_passages(markdown: str) -> list[tuple[str, frozenset[str]]]:
+    """English passages of one plan (>= ``MIN_CHARS``) with the Green Deal topics of the section they sit in."""
+    out = []
+    topics: frozenset[str] = frozenset()
+    for n, (heading, body) in enumerate(markdown_sections(markdown)):
+        topics = heading_topics(heading, topics)
+        if not body:
+            continue
+        for text, _, _ in split_passages([Page(n + 1, body)]):
+            if len(text) >= MIN_CHARS and _is_prose(text) and _is_english(text):
+                out.append((text, topics))
+    return out
+
+
+def label_passage(text: str, topics: frozenset[str], sdgs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """``(labels, schemes, provenance)`` of one passage, given its section topics and the SDGs its query terms
+    fired; no schemes when neither labeller is confident."""
+    gd = section_labels(text, topics)
+    if not gd and not sdgs:
+        return (), (), ""
+    sdg = set(sdgs)
+    for label in gd:
+        sdg.update(SDG_OF_TOPIC[label])
+    if TOPIC["gd:climate"].hits(text) >= 2:
+        sdg.add("sdg:13")
+    labels = sorted(sdg, key=lambda s: int(s.split(":")[1]))
+    schemes = ["sdg"]
+    if gd:
+        labels += gd
+        schemes.append("gd")
+        smart = sorted({SMART_OF_TOPIC[label] for label in gd if label in SMART_OF_TOPIC})
+        if smart:  # a sector passage; a climate-only one is left unannotated for smart (governance or environment?)
+            labels += smart
+            schemes.append("smart")
+    sources = (["ccc-sections"] if gd else []) + (["sdg-queries"] if sdgs else [])
+    return tuple(labels), tuple(schemes), "weak:" + "+".join(sources)
+
+
+def _pick_key(city: str, text: str) -> str:
+    return hashlib.sha256(f"{city}\n{text}".encode("utf-8")).hexdigest()
+
+
+def city_plan_passages(shared: Path | None = None, exclude: set[str] | None = None) -> list[LabelledPassage]:
+    """Weakly labelled passages of the plans without a PDF (and not in ``exclude``), at most ``PER_CITY`` a city."""
+    shared = shared or shared_data_dir()
+    if shared is None:
+        return []
+    skip = pdf_cities(shared) | {c.lower() for c in (exclude or set())}
+    plans = {}
+    for path in sorted((shared / "city-climate-contracts" / "md").glob("*.md")):
+        if path.stem.lower() not in skip:
+            plans[path.stem.lower()] = plan_passages(path.read_text(encoding="utf-8"))
+    sdg_terms = load_sdg_terms(shared)
+    matches = {city: [sdg_terms.match(text) for text, _ in passages] for city, passages in plans.items()}
+    common = common_terms([m for found in matches.values() for m in found])
+    out = []
+    for city, passages in plans.items():
+        labelled = []
+        for (text, topics), found in zip(passages, matches[city]):
+            labels, schemes, provenance = label_passage(text, topics, query_sdgs(found, common))
+            if schemes:
+                labelled.append((_pick_key(city, text), text, labels, schemes, provenance))
+        for n, (_, text, labels, schemes, provenance) in enumerate(sorted(labelled)[:PER_CITY], 1):
+            out.append(LabelledPassage(f"ccc-{city}-{n}", text, "en", labels, provenance, schemes=schemes))
+    return out

@@ -1,0 +1,83 @@
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+
+from classifier.distill import pseudo_labels
+from classifier.embed import EmbeddingCache, embed_texts
+from classifier.embedding_head import EmbeddingHead
+from classifier.taxonomy import default_taxonomy
+from classifier.train import label_matrix
+from corpus.read import read_document
+from evaluation.metrics import crosslingual_consistency
+from tests.conftest import TEXTS
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return EmbeddingCache(tmp_path_factory.mktemp("e5") / "cache.sqlite")
+
+
+@pytest.fixture(scope="module")
+def head(tiny_records, cache):
+    E = embed_texts([r.text for r in tiny_records], cache)
+    return EmbeddingHead().fit(E, label_matrix(tiny_records, default_taxonomy()))
+
+
+def test_embedding_same_sentence_is_close_across_languages(cache):
+    E = embed_texts([TEXTS["pl"], TEXTS["hu"], "Der Hund schläft im Garten."], cache)
+    assert E.shape == (3, 384)
+    np.testing.assert_allclose(np.linalg.norm(E, axis=1), 1.0, atol=1e-3)
+    assert E[0] @ E[1] > E[0] @ E[2]
+
+
+def test_embedding_cache_returns_identical_vectors(cache):
+    a = embed_texts([TEXTS["cs"]], cache)
+    b = embed_texts([TEXTS["cs"]], cache)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_embedding_head_contract(head, cache):
+    with pytest.raises(NotFittedError):
+        EmbeddingHead().predict_proba(np.zeros((1, 384)))
+    P = head.predict_proba(embed_texts([TEXTS["sk"]], cache))
+    assert P.shape == (1, 32) and ((P >= 0) & (P <= 1)).all()
+
+
+def test_distill_pseudo_labels_only_keep_decided_schemes(head, cache):
+    tax = default_taxonomy()
+    pool = [("a", TEXTS["pl"], "pl"), ("b", TEXTS["cs"], "cs")]
+    strict = pseudo_labels(head, pool, tax, lo=0.0, hi=1.0, cache=cache)
+    assert strict == []  # nothing is certain at these bounds
+    loose = pseudo_labels(head, pool, tax, lo=0.5, hi=0.5, cache=cache)
+    assert len(loose) == 2
+    for r in loose:
+        assert r.provenance == "distilled:e5" and r.schemes
+        assert all(tax.scheme_of(label) in r.schemes for label in r.labels)
+
+
+def test_accurate_mode_classifies_with_its_own_thresholds(tiny_tagger, head, pdf_dir):
+    tiny_tagger.embedding_head = head
+    tiny_tagger.accurate_thresholds = np.full(32, 0.5)
+    try:
+        doc = read_document(pdf_dir / "cs.pdf")
+        c = tiny_tagger.classify(doc, mode="accurate")
+        assert c.model.endswith("(accurate)")
+        fast = tiny_tagger.passage_probs(doc)
+        acc = tiny_tagger.passage_probs(doc, "accurate")
+        assert acc.shape == fast.shape and not np.allclose(acc, fast)
+    finally:
+        tiny_tagger.embedding_head = None
+        tiny_tagger.accurate_thresholds = None
+
+
+def test_accurate_mode_without_head_is_a_model_error(tiny_tagger, pdf_dir):
+    from corpus.errors import ModelIncompatible
+
+    with pytest.raises(ModelIncompatible):
+        tiny_tagger.classify(read_document(pdf_dir / "cs.pdf"), mode="accurate")
+
+
+def test_crosslingual_consistency_counts_groups_that_agree():
+    P = np.array([[0.9, 0.1], [0.8, 0.3], [0.2, 0.7], [0.6, 0.5]])
+    out = crosslingual_consistency(["g1", "g1", "g2", "g2"], ["en", "pl", "en", "pl"], P, ["sdg", "sdg"])
+    assert out["all"] == {"groups": 2, "agree": 1, "share": 0.5}
