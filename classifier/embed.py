@@ -36,7 +36,7 @@ class EmbeddingCache:
 
     def __init__(self, path: Path | None = None):
         self.path = path or cache_path()
-        self._db = sqlite3.connect(self.path)
+        self._db = sqlite3.connect(self.path, timeout=120)
         self._db.execute("CREATE TABLE IF NOT EXISTS emb (key TEXT PRIMARY KEY, vec BLOB)")
 
     def get_many(self, keys: list[str]) -> dict[str, np.ndarray]:

@@ -44,6 +44,13 @@ def render_card(report: dict) -> str:
     for name, by_mode in report.get("gold", {}).items():
         for mode, cells in by_mode.items():
             lines += ["", f"## Hand-labelled real text: {name}, {mode} mode (passage level, micro-F1)", ""] + _table(cells)
+    agg = report.get("aggregation")
+    if agg:
+        lines += ["", f"## Document aggregation (tuned on {agg['documents']} whole city plans outside the evaluation cities)", "",
+                  f"Chosen share of top passages: {agg['chosen_share']}. Must-tag labels {', '.join(agg['positives'])}; "
+                  f"must-not-tag {', '.join(agg['negatives'])}.", "",
+                  "| share | recall on must-tag | must-not-tag assigned | labels per document |", "|---|---|---|---|"]
+        lines += [f"| {r['share']} | {r['positive_recall']:.3f} | {r['negatives_assigned']} | {r['labels_per_document']} |" for r in agg["candidates"]]
     for mode, cells in report.get("crosslingual", {}).items():
         lines += ["", f"## Cross-lingual consistency, {mode} mode (held-out parallel groups, same top label in every language)", ""]
         lines += [f"- {scheme}: {c['agree']}/{c['groups']} = {c['share']:.1%}" for scheme, c in cells.items()]

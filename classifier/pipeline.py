@@ -10,7 +10,7 @@ from typing import IO, Iterable
 from classifier.result import Classification
 from classifier.tagger import Tagger
 from corpus.errors import DataError, StratagError
-from corpus.read import document_from_text, read_document
+from corpus.read import documents_from_texts, read_document
 
 log = logging.getLogger(__name__)
 
@@ -42,10 +42,9 @@ def predict_records(objs: list[dict], tagger: Tagger, mode: str = "fast") -> lis
     All passages of a batch go through the model in one call; each record's passages are then aggregated as a
     document, so a long text is scored like a document and a short one like a passage.
     """
-    docs = []
-    for obj in objs:
-        lang = obj.get("language") if obj.get("language") in _SUPPORTED else None
-        docs.append(document_from_text(obj["text"], doc_id=str(obj.get("id")), language=lang))
+    docs = documents_from_texts(
+        [(str(obj.get("id")), obj["text"], obj.get("language") if obj.get("language") in _SUPPORTED else None) for obj in objs]
+    )
     probs = tagger.predict_texts([(p.text, p.language) for d in docs for p in d.passages], mode)
     thresholds = tagger.thresholds_for(mode)
     out, at = [], 0

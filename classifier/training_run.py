@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from classifier.artifact import save_tagger
+from classifier.doc_tuning import tune_share, tuning_documents
 from classifier.model_card import render_card
 from classifier.taxonomy import default_taxonomy
 from classifier.train import evaluate_records, label_matrix, train_tagger
@@ -58,6 +59,9 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
         tagger.accurate_thresholds = best_f1_thresholds(label_matrix(dev, taxonomy), P)
         modes.append("accurate")
         report["test_accurate"] = evaluate_records(tagger, [r for r in records if r.split == "test"], taxonomy, "accurate")
+    docs = tuning_documents()
+    if docs:
+        report["aggregation"] = tune_share(tagger, docs)
     report["gold"] = {}
     for devset in DEVSETS:
         gold = load_devset(devset)

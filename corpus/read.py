@@ -78,8 +78,22 @@ def read_bytes(
 
 def document_from_text(text: str, *, doc_id: str, source: str = "", language: str | None = None) -> Document:
     """A one-page Document from plain text (the ``predict`` interface)."""
-    pages = [Page(1, text)]
-    return build_document(pages, doc_id=doc_id, source=source or doc_id, language=language, extractor="text", strict=False)
+    return documents_from_texts([(doc_id, text, language)])[0]
+
+
+def documents_from_texts(items: list[tuple[str, str, str | None]]) -> list[Document]:
+    """One-page Documents from ``(id, text, language or None)``, detecting all passage languages in one call."""
+    raw = [split_passages([Page(1, text)]) for _, text, _ in items]
+    todo = [t for (_, _, lang), parts in zip(items, raw) if not lang for t, _, _ in parts]
+    found = iter(detect_languages(todo))
+    docs = []
+    for (doc_id, text, lang), parts in zip(items, raw):
+        if lang is not None and lang not in SUPPORTED:
+            raise LanguageError(f"language '{lang}' is not supported (supported: {', '.join(SUPPORTED)})", source=str(doc_id))
+        langs = [lang] * len(parts) if lang else [next(found) for _ in parts]
+        docs.append(_assemble([Page(1, text)], parts, langs, doc_id=str(doc_id), source=str(doc_id), language=lang,
+                              extractor="text", strict=False))
+    return docs
 
 
 def build_document(
@@ -101,6 +115,11 @@ def build_document(
     if strict and language is None:
         screen_unsupported("\n".join(p.text for p in pages[:30]), source=source)
     langs = [language] * len(raw) if language else detect_languages([t for t, _, _ in raw])
+    return _assemble(pages, raw, langs, doc_id=doc_id, source=source, language=language, extractor=extractor,
+                     strict=strict, warnings=warnings)
+
+
+def _assemble(pages, raw, langs, *, doc_id, source, language, extractor, strict, warnings=()) -> Document:
     doc_lang, shares = document_language(langs, [len(t) for t, _, _ in raw])
     if language:
         doc_lang = language

@@ -4,6 +4,8 @@
 - ``taxonomy``: the label descriptions of ``classifier/taxonomy.json`` in five languages (own scheme only).
 - ``sdg-targets``: the UN goal and target wording (English, SDG scheme only), from ``../shared/data``.
 - ``esif``: EU project titles in pl/cs/hu with a documented topic -> label mapping (``corpus/esif_mapping.json``).
+- ``ccc-weak``: passages of the English Climate City Contract plans, weakly labelled from their section headings and
+  SDG query terms (``corpus/weak.py``); the plans of the hand-labelled dev set are excluded.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 
 SEED_DIR = Path(__file__).with_name("seed")
 ESIF_MAPPING = Path(__file__).with_name("esif_mapping.json")
-ALL_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif")
+ALL_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 
 
 def seed_passages(seed_dir: Path = SEED_DIR) -> list[LabelledPassage]:
@@ -79,6 +81,12 @@ def esif_passages(shared: Path | None = None, exclude_rows: set[int] | None = No
     return out
 
 
+def ccc_weak_passages() -> list[LabelledPassage]:
+    from corpus.weak import city_plan_passages  # reads 45 MB of plans: only when asked for
+
+    return city_plan_passages()
+
+
 def build_training_set(sources=ALL_SOURCES, exclude_esif_rows: set[int] | None = None) -> list[LabelledPassage]:
     """All requested sources, deduplicated (earlier sources win), each with its fixed split."""
     loaders = {
@@ -86,6 +94,7 @@ def build_training_set(sources=ALL_SOURCES, exclude_esif_rows: set[int] | None =
         "taxonomy": taxonomy_passages,
         "sdg-targets": sdg_target_passages,
         "esif": lambda: esif_passages(exclude_rows=exclude_esif_rows),
+        "ccc-weak": ccc_weak_passages,
     }
     records = []
     for name in sources:
