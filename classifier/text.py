@@ -41,8 +41,10 @@ def words(text: str, lang: str) -> list[str]:
 def word_features(word: str, ngram_range: tuple[int, int] = (3, 5)) -> list[str]:
     """The features one word contributes: the whole word and its boundary-padded character n-grams."""
     padded = f" {word} "
-    lo, hi = ngram_range
+    lo, hi = ngram_range  # (0, 0): whole words only
     feats = [f"w:{word}"]
+    if lo <= 0:
+        return feats
     for n in range(lo, hi + 1):
         feats.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
     return feats

@@ -72,7 +72,12 @@ def cmd_predict(args) -> int:
 def cmd_train(args) -> int:
     from classifier.training_run import run_training
 
+    params = {}
+    for item in args.param:
+        key, _, value = item.partition("=")
+        params[key] = json.loads(value)
     report = run_training(out=args.out, sources=args.sources.split(","), seed=args.seed, name=args.name,
+                          estimator_params=params or None,
                           embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction)
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
@@ -152,6 +157,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--no-embeddings", action="store_true", help="skip the e5 teacher (no accurate mode, no distillation)")
     t.add_argument("--no-distill", action="store_true", help="train the e5 head but do not distil it into the fast model")
     t.add_argument("--train-fraction", type=float, default=1.0, help="use only this share of the training split")
+    t.add_argument("--param", action="append", default=[], metavar="KEY=JSON",
+                   help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")
     t.set_defaults(func=cmd_train)
 
     e = sub.add_parser("evaluate", help="measure a model on labelled JSONL or CSV data")
