@@ -109,3 +109,32 @@ class DataError(StratagError):
 
     code = "invalid_data"
     exit_code = 7
+
+
+class BatchError(StratagError):
+    """A batch run that cannot go on (its output is locked by another run, a backend is missing), or one
+    document that overran a per-document limit of the batch."""
+
+    code = "batch_failed"
+    exit_code = 8
+
+
+class DocumentTimeout(BatchError):
+    code = "timeout"
+
+
+class OutOfMemory(BatchError):
+    code = "out_of_memory"
+
+
+class WorkerCrashed(BatchError):
+    """The worker process died while reading the document (a crash in a PDF library, or killed by the OS)."""
+
+    code = "worker_crashed"
+
+
+class InternalError(StratagError):
+    """An unexpected exception: a bug in stratag or an untranslated library error; please report it."""
+
+    code = "internal_error"
+    exit_code = 9

@@ -168,7 +168,8 @@ SDG_OF_TOPIC = {"gd:energy": ("sdg:7",), "gd:buildings": ("sdg:7", "sdg:11"), "g
 # words makes a climate-plan passage about it far more often than not. The query systems' sdg:13 terms are
 # mostly filtered out as too common in these plans, so this rule replaces them.
 SDG13_EVIDENCE = _rx(r"emission", r"co2|co₂", r"carbon", r"greenhouse", r"ghg\b", r"decarboni", r"net[- ]zero",
-                     r"climate[- ]neutral", r"climate change", r"climate crisis", r"adaptation", r"mitigat", r"low[- ]carbon")
+                     r"climate[- ]neutral", r"climate change", r"climate crisis", r"mitigat", r"low[- ]carbon",
+                     r"climate adaptation|adaptation (?:to|measure|strateg|plan|action)")
 SMART_OF_TOPIC = {"gd:energy": "smart:environment", "gd:buildings": "smart:environment",
                   "gd:mobility": "smart:mobility", "gd:circular-industry": "smart:environment",
                   "gd:biodiversity": "smart:environment", "gd:food": "smart:environment"}
@@ -203,16 +204,25 @@ def next_section(heading: str, current: Section) -> Section:
     return current if _FIELD_HEADING.search(heading) else Section()
 
 
-def section_labels(text: str, topics: frozenset) -> tuple[str, ...]:
-    """Green Deal labels from the section topics confirmed by the text, plus topics the text is plainly about.
+STRONG_HITS = 3  # distinct keywords that make a passage plainly about a sector, whatever its heading
 
-    Empty when no section topic is confirmed: then the passage is not annotated for ``gd``."""
-    hits = {t.label: t.hits(text) for t in TOPICS}
+
+def topic_hits(text: str) -> dict[str, int]:
+    return {t.label: t.hits(text) for t in TOPICS}
+
+
+def plain_topics(hits: dict[str, int]) -> set[str]:
+    """Sector topics the passage is plainly about: ``STRONG_HITS`` distinct keywords of the topic."""
+    return {label for label in SECTOR_TOPICS if hits[label] >= STRONG_HITS}
+
+
+def section_labels(hits: dict[str, int], topics: frozenset) -> tuple[str, ...]:
+    """Green Deal labels: the section topics confirmed by a keyword in the passage, plus the topics it is plainly
+    about. Empty when no section topic is confirmed: then the passage is not annotated for ``gd``."""
     confirmed = {label for label in topics if hits[label] >= 1}
     if not confirmed:
         return ()
-    strong = {label for label in SECTOR_TOPICS if hits[label] >= 3}
-    labels = confirmed | strong
+    labels = confirmed | plain_topics(hits)
     return tuple(t.label for t in TOPICS if t.label in labels)
 
 
@@ -352,11 +362,12 @@ def plan_passages(markdown: str) -> list[tuple[str, Section]]:
 def label_passage(text: str, section: Section, sdgs: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
     """``(labels, schemes, provenance)`` of one passage, given its section and the SDGs its query terms fired;
     no schemes when neither labeller is confident."""
-    gd = section_labels(text, section.topics)
+    hits = topic_hits(text)
+    gd = section_labels(hits, section.topics)
     if not gd and not sdgs:
         return (), (), ""
     sdg = set(sdgs)
-    for label in gd:
+    for label in set(gd) | plain_topics(hits):
         sdg.update(SDG_OF_TOPIC[label])
     if SDG13_EVIDENCE.search(text):
         sdg.add("sdg:13")

@@ -24,7 +24,8 @@ def per_label(Y: np.ndarray, pred: np.ndarray, label_ids: list[str]) -> dict:
         fp = float(((y == 0) & (p == 1)).sum())
         fn = float(((y == 1) & (p == 0)).sum())
         prec, rec, f1 = _prf(tp, fp, fn)
-        out[label] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4),
+        acc = float((y == p).mean()) if len(y) else 0.0
+        out[label] = {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "accuracy": round(acc, 4),
                       "support": int((y == 1).sum()), "n": int(known.sum())}
     return out
 
@@ -57,6 +58,8 @@ def summary(Y: np.ndarray, pred: np.ndarray, label_ids: list[str]) -> dict:
         "samples_f1": round(float(np.mean(sample_f)), 4) if sample_f else 0.0,
         "subset_accuracy": round(float(np.mean(subset)), 4) if subset else 0.0,
         "hamming_loss": round(float(((Y != pred) & known).sum() / max(1, known.sum())), 4),
+        # the metric published SDG classifiers report: binary accuracy per label, averaged over labels
+        "mean_label_accuracy": round(float(np.mean(judged)), 4) if (judged := [v["accuracy"] for v in labels.values() if v["n"]]) else 0.0,
         "labels": labels,
     }
 

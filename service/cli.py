@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -84,15 +85,63 @@ def cmd_train(args) -> int:
     return 0
 
 
-def cmd_evaluate(args) -> int:
-    from evaluation.run import evaluate_file, format_summary
-
-    report = evaluate_file(args.data, _load(args.model))
-    if args.json:
-        sys.stdout.write(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+def _write_json(payload, target: str | None) -> None:
+    if not target:
+        return
+    text = json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    if target == "-":
+        sys.stdout.write(text)
     else:
-        sys.stdout.write(format_summary(report) + "\n")
+        Path(target).write_text(text, encoding="utf-8")
+
+
+def cmd_evaluate(args) -> int:
+    from evaluation.run import default_report_paths, format_summary, score_model, write_reports
+
+    if not args.data:
+        sys.stderr.write("stratag evaluate: --data FILE or SET is required (or a subcommand: history, compare, gate)\n")
+        return 2
+    ev = score_model(args.data, args.model, mode=args.mode, set_name=args.set_name, db=args.db, record=not args.no_record)
+    html, json_out = args.html, args.json if args.json != "-" else None
+    if ev.run_id is not None and not html and not args.json:  # recorded runs land where the web portal lists reports
+        html, json_out = default_report_paths(ev.report)
+    write_reports(ev.report, html=html, json_path=json_out)
+    if args.json == "-":
+        _write_json(ev.report.to_dict(), "-")
+    else:
+        sys.stdout.write(format_summary(ev.report) + "\n" + "".join(f"report written to {p}\n" for p in (html, json_out) if p))
     return 0
+
+
+def cmd_evaluate_history(args) -> int:
+    from evaluation.history import History, format_history
+
+    sys.stdout.write(format_history(History(args.db).runs(args.set)) + "\n")
+    return 0
+
+
+def cmd_evaluate_compare(args) -> int:
+    from evaluation.compare import format_comparison
+    from evaluation.run import compare_models
+
+    result = compare_models(args.a, args.b, args.data, mode=args.mode, db=args.db, record=not args.no_record, margin=args.margin)
+    _write_json(result, args.json)
+    if args.json != "-":
+        sys.stdout.write(format_comparison(result) + "\n")
+    return 0
+
+
+def cmd_evaluate_gate(args) -> int:
+    from evaluation.gate import gate
+    from evaluation.run import compare_models
+
+    result = compare_models(args.baseline, args.candidate, args.data, mode=args.mode, db=args.db,
+                            record=not args.no_record, margin=args.margin)
+    verdict = gate(result, alpha=args.alpha)
+    _write_json({"passed": verdict.passed, "alpha": verdict.alpha, "margin": verdict.margin, "checks": verdict.checks,
+                 "comparison": result}, args.json)
+    sys.stdout.write(f"{result['set']}: baseline {result['baseline']}, candidate {result['candidate']}\n{verdict.describe()}\n")
+    return 0 if verdict.passed else 1
 
 
 def cmd_bench(args) -> int:
@@ -102,6 +151,31 @@ def cmd_bench(args) -> int:
                               model_dir=args.model, limit=args.limit)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def cmd_batch(args) -> int:
+    from service.batch import portal_store_url, run_batch
+    from service.batch_output import format_summary
+
+    store_url = portal_store_url() if args.store == "" else args.store
+    signal.signal(signal.SIGTERM, _interrupt)  # a plain kill stops the run like Ctrl-C, summary written
+    try:
+        summary = run_batch(args.folder, args.output, model_dir=args.model, mode=args.mode, engine=args.engine,
+                            use_ocr=False if args.no_ocr else None, max_pages=args.max_pages, workers=args.workers,
+                            timeout_s=args.timeout,
+                            max_memory_mb=args.max_memory or None, backend=args.backend, scheduler=args.scheduler,
+                            store_url=store_url, overwrite=args.overwrite, retry_failed=args.retry_failed,
+                            progress=not args.no_progress)
+    except KeyboardInterrupt:
+        sys.stderr.write(f"interrupted: the documents done so far are in {args.output}; "
+                         "run the same command again to do the rest\n")
+        return 130
+    sys.stdout.write(format_summary(summary) + "\n")
+    return 1 if summary["run"]["failed"] else 0
 
 
 def cmd_evaluate_language(args) -> int:
@@ -119,6 +193,78 @@ def cmd_labels(args) -> int:
     for label in default_taxonomy().labels:
         sys.stdout.write(f"{label.id:22s} {label.display_name(args.ui_language)}\n")
     return 0
+
+
+def cmd_serve(args) -> int:
+    from service.app import run_server
+    from service.settings import Settings
+
+    overrides = {"data_dir": args.data_dir, "database_url": args.database_url, "model_dir": args.model}
+    run_server(Settings(**{k: v for k, v in overrides.items() if v}), host=args.host, port=args.port)
+    return 0
+
+
+def cmd_bench_service(args) -> int:
+    from service.loadcheck import run_load_check
+
+    result = run_load_check(n=args.uploads, concurrency=args.concurrency, model_dir=args.model, partner_method=args.partners)
+    sys.stdout.write(json.dumps(result, indent=2) + "\n")
+    return 0 if result["ok"] else 1
+
+
+def _evaluate_parsers(sub, model_opt) -> None:
+    """``evaluate`` is a group (run, history, compare, gate); ``stratag evaluate --data X`` means ``evaluate run``."""
+
+    def db_opt(sp):
+        sp.add_argument("--db", metavar="URL", default=None,
+                        help="history database: SQLAlchemy URL or file (default $STRATAG_DATA_DIR/stratag.sqlite, ./data)")
+
+    def run_opts(sp):
+        sp.add_argument("--data", nargs="+", action="extend", default=None, metavar="FILE_OR_SET",
+                        help="labelled JSONL, CSV (text,labels[,language]), pairwise CSV (text,label,true/false), or a "
+                             "hand-labelled set: city-plans, esif-titles (several are evaluated together)")
+        model_opt(sp, mode=True)
+        sp.add_argument("--html", metavar="OUT.html", default=None,
+                        help="write the self-contained HTML report (default for a recorded run: "
+                             "$STRATAG_DATA_DIR/reports/run-<id>-<set>.html and .json, listed by the web portal)")
+        sp.add_argument("--json", metavar="OUT.json", nargs="?", const="-", default=None,
+                        help="write the JSON report (to stdout when no file is given)")
+        sp.add_argument("--set-name", default=None, help="name of the data in the history (default: the --data names)")
+        sp.add_argument("--no-record", action="store_true", help="do not record the run in the history")
+        db_opt(sp)
+
+    def compare_opts(sp):
+        sp.add_argument("--data", nargs="+", action="extend", default=None, metavar="FILE_OR_SET",
+                        help="data to evaluate model directories on (default: the set of a run id given)")
+        sp.add_argument("--mode", choices=["fast", "accurate"], default="fast")
+        sp.add_argument("--margin", type=float, default=None, help="smallest F1 drop that counts (default 0.02)")
+        sp.add_argument("--json", metavar="OUT.json", nargs="?", const="-", default=None)
+        sp.add_argument("--no-record", action="store_true", help="do not record the evaluations in the history")
+        db_opt(sp)
+
+    e = sub.add_parser("evaluate", help="measure a model on labelled data; history, compare, gate (see --help)",
+                       description="Without a subcommand, the same as 'evaluate run'.")
+    run_opts(e)
+    e.set_defaults(func=cmd_evaluate)
+    es = e.add_subparsers(dest="evaluate_command", required=False, metavar="{run,history,compare,gate}")
+    r = es.add_parser("run", help="metrics, bootstrap intervals, JSON/HTML report; the run is recorded in the history")
+    run_opts(r)
+    r.set_defaults(func=cmd_evaluate)
+    h = es.add_parser("history", help="the recorded runs per set, with the micro-F1 trend")
+    h.add_argument("--set", default=None, help="only this set")
+    db_opt(h)
+    h.set_defaults(func=cmd_evaluate_history)
+    c = es.add_parser("compare", help="per-label and per-language deltas of B against A, with significance")
+    c.add_argument("a", help="baseline: a run id from 'evaluate history' or a model directory")
+    c.add_argument("b", help="candidate: a run id or a model directory")
+    compare_opts(c)
+    c.set_defaults(func=cmd_evaluate_compare)
+    g = es.add_parser("gate", help="exit 1 when the candidate is significantly worse than the baseline (README: rule)")
+    g.add_argument("--candidate", required=True, help="model directory")
+    g.add_argument("--baseline", required=True, help="model directory or run id")
+    g.add_argument("--alpha", type=float, default=0.05, help="family-wise significance level (Bonferroni over checks)")
+    compare_opts(g)
+    g.set_defaults(func=cmd_evaluate_gate)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -161,11 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")
     t.set_defaults(func=cmd_train)
 
-    e = sub.add_parser("evaluate", help="measure a model on labelled JSONL or CSV data")
-    e.add_argument("--data", required=True)
-    model_opt(e)
-    e.add_argument("--json", action="store_true")
-    e.set_defaults(func=cmd_evaluate)
+    _evaluate_parsers(sub, model_opt)
 
     b = sub.add_parser("bench", help="measure extraction and end-to-end pages/s and peak memory on a PDF folder")
     b.add_argument("folder")
@@ -175,6 +317,30 @@ def build_parser() -> argparse.ArgumentParser:
     model_opt(b)
     b.set_defaults(func=cmd_bench)
 
+    ba = sub.add_parser("batch", help="classify a folder into JSONL or CSV: parallel, resumable, with a summary")
+    ba.add_argument("folder")
+    ba.add_argument("-o", "--output", required=True, help="results.jsonl or results.csv (summary: results.summary.json)")
+    model_opt(ba, mode=True)
+    ba.add_argument("--workers", type=int, default=None, help="worker processes (default: one per core)")
+    ba.add_argument("--timeout", type=float, default=600.0,
+                    help="seconds a file may take before it is recorded as 'timeout' (default %(default)g)")
+    ba.add_argument("--max-memory", type=int, default=4096,
+                    help="MB of address space per worker before a file is recorded as 'out_of_memory' "
+                         "(default %(default)d; 0 = no limit)")
+    ba.add_argument("--max-pages", type=int, default=3000,
+                    help="documents with more pages are recorded as 'too_large' (default %(default)d)")
+    ba.add_argument("--backend", choices=["local", "dask"], default="local",
+                    help="local worker processes, or a Dask cluster (needs 'stratag[distributed]')")
+    ba.add_argument("--scheduler", default=None, help="address of a running Dask scheduler (default: a local cluster)")
+    ba.add_argument("--store", metavar="URL", nargs="?", const="", default=None,
+                    help="also save the results into the portal database (default URL: the portal's STRATAG_* settings)")
+    ba.add_argument("--overwrite", action="store_true", help="start again instead of resuming the output")
+    ba.add_argument("--retry-failed", action="store_true", help="try the documents that failed in earlier runs again")
+    ba.add_argument("--engine", choices=["pdfium", "pdfplumber"], default="pdfium", help="PDF text engine")
+    ba.add_argument("--no-ocr", action="store_true", help="do not OCR pages without a text layer")
+    ba.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    ba.set_defaults(func=cmd_batch)
+
     el = sub.add_parser("evaluate-language", help="language-ID accuracy of lingua vs langdetect on short seed passages")
     el.add_argument("--max-chars", type=int, default=120)
     el.set_defaults(func=cmd_evaluate_language)
@@ -182,6 +348,21 @@ def build_parser() -> argparse.ArgumentParser:
     lb = sub.add_parser("labels", help="list the label taxonomy")
     lb.add_argument("--ui-language", default="en")
     lb.set_defaults(func=cmd_labels)
+
+    sv = sub.add_parser("serve", help="run the HTTP API and web portal (settings: STRATAG_* environment variables)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--data-dir", default=None, help="data directory (default $STRATAG_DATA_DIR or ./data)")
+    sv.add_argument("--database-url", default=None, help="SQLAlchemy URL (default: SQLite file in the data directory)")
+    model_opt(sv)
+    sv.set_defaults(func=cmd_serve)
+
+    bs = sub.add_parser("bench-service", help="loopback load check: concurrent uploads to a local server, latency and req/s")
+    bs.add_argument("--uploads", type=int, default=50)
+    bs.add_argument("--concurrency", type=int, default=50)
+    bs.add_argument("--partners", choices=["labels", "e5"], default="labels", help="partner method of the served app")
+    model_opt(bs)
+    bs.set_defaults(func=cmd_bench_service)
     return p
 
 

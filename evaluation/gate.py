@@ -1,0 +1,42 @@
+"""The release gate: does a candidate model do significantly worse than the baseline on a named set?
+
+Rule (documented in the README): the gate looks at micro-F1 over all passages, per scheme (all languages) and per
+language (all schemes). A check fails when the candidate's micro-F1 is lower by at least ``margin`` (default 0.02)
+AND the paired bootstrap says the drop is not chance: one-sided p < alpha / number of checks (Bonferroni, alpha
+0.05), so retraining with another seed does not fail by luck in one of many cells. Any failed check fails the gate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+ALPHA = 0.05
+
+
+@dataclass(frozen=True)
+class GateResult:
+    passed: bool
+    checks: list  # the comparison cells checked, each with "failed"
+    alpha: float
+    margin: float
+
+    def describe(self) -> str:
+        per_check = self.alpha / max(1, len(self.checks))
+        lines = [f"gate: micro-F1 per scheme and per language; fail = drop >= {self.margin} and one-sided p < "
+                 f"{self.alpha}/{len(self.checks)} = {per_check:.4f}",
+                 f"{'language':8} {'scheme':6} {'n':>5} {'base':>6} {'cand':>6} {'delta':>7} {'p(worse)':>8}  result"]
+        for c in self.checks:
+            lines.append(f"{c['language']:8} {c['scheme']:6} {c['n']:5d} {c['baseline']:6.3f} {c['candidate']:6.3f} "
+                         f"{c['delta']:+7.3f} {c['p_worse']:8.4f}  {'FAIL' if c['failed'] else 'ok'}")
+        lines.append("PASSED: the candidate is not significantly worse" if self.passed
+                     else "FAILED: the candidate is significantly worse than the baseline")
+        return "\n".join(lines)
+
+
+def gate(comparison: dict, alpha: float = ALPHA) -> GateResult:
+    """Apply the gate rule to a ``compare`` result (baseline vs candidate on the same passages)."""
+    margin = comparison["margin"]
+    cells = [c for c in comparison["cells"] if c["language"] == "all" or c["scheme"] == "all"]
+    per_check = alpha / max(1, len(cells))
+    checks = [dict(c, failed=bool(c["delta"] <= -margin and c["p_worse"] < per_check)) for c in cells]
+    return GateResult(not any(c["failed"] for c in checks), checks, alpha, margin)

@@ -1,0 +1,82 @@
+"""Weak labels from the Climate City Contract plans: never from the dev-set / PDF cities, valid and consistent."""
+
+import pytest
+
+from classifier.taxonomy import default_taxonomy
+from corpus.weak import Section, city_plan_passages, label_passage, pdf_cities, plan_passages
+
+KEEP = {"aarhus", "malmo", "zaragoza"}  # three plans without a PDF keep the test fast
+
+PLAN = """# Climate City Contract
+![img-0.jpeg](img-0.jpeg)
+## Module A-1 Greenhouse Gas Emissions Baseline Inventory
+### Transport
+Emissions of road transport were estimated from fuel sales and vehicle kilometres for the base year, and the
+inventory reports them in tonnes of CO2e per sector together with the method used for each source.
+# Module B-2 Climate Neutrality Portfolio Design
+## Transport and mobility
+The city will build forty kilometres of protected cycle lanes and add electric buses to the public transport fleet,
+so that walking, cycling and public transport become the easiest way to reach the centre from every district.
+### Management:
+The mobility department leads the action together with the regional transport operator, and it reports to the city
+council every year on the kilometres built and the number of buses in service.
+## Citizen engagement
+Neighbourhood assemblies will discuss the portfolio twice a year, and every proposal they make is answered in
+writing by the department responsible within three months, with the reasons for the decision taken.
+| 2019 | 2020 | 2021 |
+| --- | --- | --- |
+| 1200 | 1100 | 1000 |
+"""
+
+
+@pytest.fixture(scope="module")
+def weak(shared_data):
+    everything = {p.stem.lower() for p in (shared_data / "city-climate-contracts" / "md").glob("*.md")}
+    return city_plan_passages(shared_data, exclude=everything - KEEP - pdf_cities(shared_data))
+
+
+def test_pdf_cities_are_the_twenty_dev_set_cities(shared_data):
+    cities = pdf_cities(shared_data)
+    assert len(cities) == 20 and "rotterdam" in cities
+
+
+def test_no_passage_comes_from_a_pdf_city_or_an_excluded_one(weak, shared_data):
+    assert weak
+    cities = {r.id.rsplit("-", 1)[0].removeprefix("ccc-") for r in weak}
+    assert cities <= KEEP
+    assert not cities & pdf_cities(shared_data)
+
+
+def test_labels_are_valid_and_match_the_annotated_schemes(weak):
+    taxonomy = default_taxonomy()
+    for r in weak:
+        assert taxonomy.validate(r.labels)
+        label_schemes = {taxonomy.scheme_of(label) for label in r.labels}
+        assert label_schemes == set(r.schemes), r.id  # no label outside its schemes, no annotated scheme left empty
+        assert r.language == "en" and r.provenance.startswith("weak:")
+        assert ("gd" in r.schemes) == ("ccc-sections" in r.provenance)
+
+
+def test_ids_are_unique_and_cities_are_capped(weak):
+    ids = [r.id for r in weak]
+    assert len(ids) == len(set(ids))
+    assert all(sum(i.startswith(f"ccc-{c}-") for i in ids) <= 60 for c in KEEP)
+
+
+def test_sections_follow_headings_and_drop_images_and_number_tables():
+    passages = plan_passages(PLAN)
+    texts = [t for t, _ in passages]
+    assert not any("img-0" in t or "1200" in t for t in texts)
+    inventory, cycling, management, assembly = (s for _, s in passages)
+    assert inventory.inventory and inventory.topics == {"gd:climate"}
+    assert cycling.topics == {"gd:mobility"} and management == cycling  # a field heading keeps its section
+    assert assembly == Section()
+
+
+def test_section_topics_need_confirmation_by_the_text():
+    cycling = "Protected cycle lanes and more buses make walking and public transport the easy choice in the city."
+    labels, schemes, provenance = label_passage(cycling, Section(frozenset({"gd:mobility"})), ())
+    assert "gd:mobility" in labels and "smart:mobility" in labels and "sdg:11" in labels
+    assert schemes == ("sdg", "gd", "smart") and provenance == "weak:ccc-sections"
+    unrelated = "The department answers every proposal in writing and publishes the answers twice a year online."
+    assert label_passage(unrelated, Section(frozenset({"gd:mobility"})), ()) == ((), (), "")
