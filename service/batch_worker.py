@@ -157,7 +157,10 @@ def _describe_exit(exitcode: int | None) -> str:
     if exitcode is None:
         return "no exit status"
     if exitcode < 0:
-        return f"killed by {signal.Signals(-exitcode).name}"
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
     return f"exit status {exitcode}"
 
 
