@@ -75,6 +75,7 @@ class PassageClassifier(BaseEstimator):
     def __getstate__(self):
         state = dict(self.__dict__)
         state.pop("_index_cache", None)
+        state.pop("_coef_csc", None)
         return state
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -141,19 +142,27 @@ class PassageClassifier(BaseEstimator):
     # -- explanations -----------------------------------------------------------------------------------------
     def top_terms(self, text: str, lang: str, label_index: int, k: int = 5) -> list[str]:
         """Words of ``text`` that push the label's score up most (sum of their features' weights)."""
+        return self.top_terms_many(text, lang, [label_index], k)[label_index]
+
+    def top_terms_many(self, text: str, lang: str, label_indices, k: int = 5) -> dict[int, list[str]]:
+        """``top_terms`` for several labels of one passage, tokenising and weighting it once."""
         self._check_fitted()
-        toks = words(text, lang)
+        label_indices = list(label_indices)
+        toks = list(dict.fromkeys(words(text, lang)))
         if not toks:
-            return []
-        row = self.coef_.getrow(label_index)
-        weights = np.zeros(self.n_features, dtype=np.float32)
-        weights[row.indices] = row.data
+            return {j: [] for j in label_indices}
         tfidf = self._tfidf(self._counts([(text, lang)]))
-        value = np.zeros(self.n_features, dtype=np.float64)
-        value[tfidf.indices] = tfidf.data
-        contrib: dict[str, float] = {}
-        for w in set(toks):
-            idx = self._word_index(w)
-            contrib[w] = float((weights[idx] * value[idx]).sum())
-        ranked = sorted((c, w) for w, c in contrib.items() if c > 0)
-        return [w for c, w in reversed(ranked[-k:])]
+        value = dict(zip(tfidf.indices.tolist(), tfidf.data.tolist()))
+        idx = [self._word_index(w) for w in toks]
+        bounds = np.cumsum([0] + [len(i) for i in idx])
+        flat = np.concatenate(idx)
+        csc = self.__dict__.get("_coef_csc")
+        if csc is None:
+            csc = self.__dict__["_coef_csc"] = self.coef_.tocsc()
+        weights = csc[:, flat].toarray()[label_indices]  # (labels, features of the passage's words)
+        contrib = np.add.reduceat(weights * np.array([value.get(int(i), 0.0) for i in flat]), bounds[:-1], axis=1)
+        out = {}
+        for row, j in enumerate(label_indices):
+            order = np.argsort(-contrib[row], kind="stable")[:k]
+            out[j] = [toks[i] for i in order if contrib[row, i] > 0]
+        return out

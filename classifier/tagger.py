@@ -56,10 +56,16 @@ class Tagger:
         probs = self.passage_probs(doc, mode)
         scores = self.document_scores(probs)
         thresholds = self.thresholds_for(mode)
+        chosen = {j: self._evidence_rows(probs[:, j], thresholds[j], evidence_per_label) for j in range(len(self.label_ids))}
+        terms = self._terms(doc, chosen)
         labels = []
         for j, label_id in enumerate(self.label_ids):
             assigned = bool(scores[j] >= thresholds[j]) and len(doc.passages) > 0
-            evidence = self._evidence(doc, probs[:, j], j, thresholds[j], evidence_per_label) if len(doc.passages) else ()
+            evidence = tuple(
+                Evidence(doc.passages[i].index, doc.passages[i].page_start, doc.passages[i].page_end,
+                         round(float(probs[i, j]), 4), doc.passages[i].text, tuple(terms.get((i, j), ())))
+                for i in chosen[j]
+            )
             label = taxonomy[label_id]
             labels.append(
                 LabelScore(label_id, label.scheme, label.display_name(ui_lang), round(float(scores[j]), 4),
@@ -77,16 +83,24 @@ class Tagger:
             warnings=doc.warnings,
         )
 
-    def _evidence(self, doc: Document, col: np.ndarray, j: int, threshold: float, k: int) -> tuple[Evidence, ...]:
+    @staticmethod
+    def _evidence_rows(col: np.ndarray, threshold: float, k: int) -> list[int]:
+        """The label's top passages, as long as they score at least half its threshold."""
         order = np.argsort(-col, kind="stable")[:k]
-        out = []
-        for i in order:
-            if col[i] < 0.5 * threshold:
-                break
-            p = doc.passages[int(i)]
-            terms = tuple(self.estimator.top_terms(p.text, p.language, j))
-            out.append(Evidence(p.index, p.page_start, p.page_end, round(float(col[i]), 4), p.text, terms))
-        return tuple(out)
+        return [int(i) for i in order if col[i] >= 0.5 * threshold]
+
+    def _terms(self, doc: Document, chosen: dict[int, list[int]]) -> dict[tuple[int, int], list[str]]:
+        """Top terms for every (passage, label) pair in the evidence, tokenising each passage once."""
+        by_passage: dict[int, list[int]] = {}
+        for j, rows in chosen.items():
+            for i in rows:
+                by_passage.setdefault(i, []).append(j)
+        out = {}
+        for i, labels in by_passage.items():
+            p = doc.passages[i]
+            for j, terms in self.estimator.top_terms_many(p.text, p.language, labels).items():
+                out[(i, j)] = terms
+        return out
 
     def predict_texts(self, texts: list[tuple[str, str]], mode: str = "fast") -> np.ndarray:
         """Passage-level probabilities for ``(text, language)`` pairs."""
