@@ -27,8 +27,9 @@ def label_matrix(records: list[LabelledPassage], taxonomy: Taxonomy) -> np.ndarr
         taxonomy.validate(rec.labels)
         annotated = set(rec.schemes) if rec.schemes else set(schemes)
         on = set(rec.labels)
+        unjudged = set(rec.unknown)
         for j, (label, scheme) in enumerate(zip(ids, schemes)):
-            if scheme in annotated:
+            if scheme in annotated and label not in unjudged:
                 Y[r, j] = 1 if label in on else 0
     return Y
 

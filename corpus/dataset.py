@@ -54,6 +54,7 @@ class LabelledPassage:
     group: str | None = None
     schemes: tuple[str, ...] = ()
     kind: str | None = None
+    unknown: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)
 
     @property
@@ -96,6 +97,7 @@ def parse_record(obj: dict, where: str = "", default_provenance: str = "user") -
         group=obj.get("group"),
         schemes=tuple(obj.get("schemes") or ()),
         kind=obj.get("kind"),
+        unknown=tuple(obj.get("unknown") or ()),
     )
 
 

@@ -160,6 +160,10 @@ _FIELD_HEADING = re.compile(
     re.IGNORECASE,
 )
 
+# Topics neither labeller can see (no sector heading or query vocabulary for them): unknown, not negative, so the
+# many plan passages about governance, partnerships and finance do not teach the model that they are none of these.
+UNJUDGED = ("sdg:16", "sdg:17", "smart:governance", "smart:people", "smart:economy", "smart:living")
+
 # Labels of the other schemes that the guidelines tie to a Green Deal area (GUIDELINES.md, typical combinations).
 SDG_OF_TOPIC = {"gd:energy": ("sdg:7",), "gd:buildings": ("sdg:7", "sdg:11"), "gd:mobility": ("sdg:11",),
                 "gd:circular-industry": ("sdg:12",), "gd:biodiversity": ("sdg:15",), "gd:food": ("sdg:2",),
@@ -411,5 +415,6 @@ def city_plan_passages(shared: Path | None = None, exclude: set[str] | None = No
             if schemes:
                 labelled.append((_pick_key(city, text), text, labels, schemes, provenance))
         for n, (_, text, labels, schemes, provenance) in enumerate(sorted(labelled)[:PER_CITY], 1):
-            out.append(LabelledPassage(f"ccc-{city}-{n}", text, "en", labels, provenance, schemes=schemes))
+            out.append(LabelledPassage(f"ccc-{city}-{n}", text, "en", labels, provenance, schemes=schemes,
+                                       unknown=UNJUDGED))
     return out

@@ -84,3 +84,11 @@ def test_model_missing_and_incompatible_artifacts(tmp_path, tiny_model_dir):
     (broken / "model.joblib").write_bytes(b"not a pickle")
     with pytest.raises(ModelIncompatible):
         load_tagger(broken)
+
+
+def test_model_unjudged_labels_of_an_annotated_scheme_are_unknown():
+    tax = default_taxonomy()
+    rec = LabelledPassage("a", "text", "en", ("sdg:13",), "weak:x", schemes=("sdg",), unknown=("sdg:17",))
+    Y = label_matrix([rec], tax)
+    assert Y[0, tax.index("sdg:13")] == 1 and Y[0, tax.index("sdg:7")] == 0
+    assert Y[0, tax.index("sdg:17")] == -1
