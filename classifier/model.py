@@ -17,6 +17,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
+from classifier.concepts import default_lexicon
 from classifier.linear import UNKNOWN, calibrated, fit_masked_labels
 from classifier.text import word_features, words
 
@@ -33,6 +34,7 @@ class PassageClassifier(BaseEstimator):
         max_weights: int = 40000,
         calibration_folds: int = 3,
         random_state: int = 0,
+        concept_weight: int = 0,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -41,27 +43,31 @@ class PassageClassifier(BaseEstimator):
         self.max_weights = max_weights
         self.calibration_folds = calibration_folds
         self.random_state = random_state
+        self.concept_weight = concept_weight
 
     # -- features -------------------------------------------------------------------------------------------
-    def _word_index(self, word: str) -> np.ndarray:
-        """Hashed feature columns of one word (the word and its character n-grams), cached per process."""
+    def _word_index(self, word: str, lang: str = "") -> np.ndarray:
+        """Hashed feature columns of one word (the word, its character n-grams and, with a lexicon, the cross-lingual
+        concepts it names in ``lang``, each ``concept_weight`` times), cached per process."""
         cache = self.__dict__.setdefault("_index_cache", {})
-        idx = cache.get(word)
+        lexicon = self.__dict__.get("lexicon_")
+        key = (lang, word) if lexicon is not None else word
+        idx = cache.get(key)
         if idx is None:
             if len(cache) > 500_000:
                 cache.clear()
-            idx = np.fromiter(
-                (murmurhash3_32(f, seed=0, positive=True) % self.n_features for f in word_features(word, self.ngram_range)),
-                dtype=np.int64,
-            )
-            cache[word] = idx
+            feats = word_features(word, self.ngram_range)
+            if lexicon is not None:
+                feats += [f"c:{c}" for c in lexicon.concepts(word, lang)] * self.concept_weight
+            idx = np.fromiter((murmurhash3_32(f, seed=0, positive=True) % self.n_features for f in feats), dtype=np.int64)
+            cache[key] = idx
         return idx
 
     def _counts(self, X) -> sp.csr_matrix:
         rows, cols = [], []
         for i, (text, lang) in enumerate(X):
             for w in words(text, lang):
-                idx = self._word_index(w)
+                idx = self._word_index(w, lang)
                 cols.append(idx)
                 rows.append(np.full(len(idx), i, dtype=np.int64))
         shape = (len(X), self.n_features)
@@ -77,6 +83,10 @@ class PassageClassifier(BaseEstimator):
         state.pop("_index_cache", None)
         state.pop("_coef_csc", None)
         return state
+
+    def __setstate__(self, state):
+        state.setdefault("concept_weight", 0)  # models saved before the concept lexicon existed
+        self.__dict__.update(state)
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         m = counts.copy()
@@ -94,6 +104,8 @@ class PassageClassifier(BaseEstimator):
         Y = np.asarray(Y, dtype=np.int8)
         if Y.ndim != 2 or Y.shape[0] != len(X):
             raise ValueError("Y must be an (n_samples, n_labels) array aligned with X")
+        self.__dict__.pop("_index_cache", None)
+        self.lexicon_ = default_lexicon() if self.concept_weight > 0 else None
         counts = self._counts(X)
         df = np.bincount(counts.indices, minlength=self.n_features)
         n = counts.shape[0]
@@ -153,7 +165,7 @@ class PassageClassifier(BaseEstimator):
             return {j: [] for j in label_indices}
         tfidf = self._tfidf(self._counts([(text, lang)]))
         value = dict(zip(tfidf.indices.tolist(), tfidf.data.tolist()))
-        idx = [self._word_index(w) for w in toks]
+        idx = [self._word_index(w, lang) for w in toks]
         bounds = np.cumsum([0] + [len(i) for i in idx])
         flat = np.concatenate(idx)
         csc = self.__dict__.get("_coef_csc")

@@ -52,8 +52,15 @@ def render_card(report: dict) -> str:
                   "| share | recall on must-tag | must-not-tag assigned | labels per document |", "|---|---|---|---|"]
         lines += [f"| {r['share']} | {r['positive_recall']:.3f} | {r['negatives_assigned']} | {r['labels_per_document']} |" for r in agg["candidates"]]
     for mode, cells in report.get("crosslingual", {}).items():
-        lines += ["", f"## Cross-lingual consistency, {mode} mode (held-out parallel groups, same top label in every language)", ""]
-        lines += [f"- {scheme}: {c['agree']}/{c['groups']} = {c['share']:.1%}" for scheme, c in cells.items()]
+        if "same_top_label" not in cells:  # reports written before the per-scheme restriction
+            cells = {"same_top_label": cells, "agreement_with_english": {}}
+        lines += ["", f"## Cross-lingual consistency, {mode} mode (held-out parallel groups)", "",
+                  "Same top label in every language; a scheme counts only the groups with a gold label in it "
+                  "(`stratag evaluate crosslingual`).", ""]
+        lines += [f"- {scheme}: {c['agree']}/{c['groups']} = {c['share']:.1%}" for scheme, c in cells["same_top_label"].items()]
+        for scheme, by_lang in cells["agreement_with_english"].items():
+            lines.append(f"- top {scheme} label equals the English version's: "
+                         + ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items()))
     weak = []
     for name, by_mode in report.get("gold", {}).items():
         cells = by_mode.get("fast", {}).get("all", {})

@@ -19,7 +19,8 @@ from classifier.train import evaluate_records, label_matrix, train_tagger
 from corpus.dataset import LabelledPassage
 from corpus.sources import build_training_set, unlabelled_pool
 from evaluation.devsets import DEVSETS, esif_devset_rows, load_devset
-from evaluation.metrics import best_f1_thresholds, crosslingual_consistency
+from evaluation.crosslingual import consistency_report
+from evaluation.metrics import best_f1_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -75,11 +76,6 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
             report["gold"][devset] = {mode: evaluate_records(tagger, gold, taxonomy, mode) for mode in modes}
     parallel = [r for r in records if r.split == "test" and r.group]
     if parallel:
-        schemes = [taxonomy.scheme_of(i) for i in taxonomy.ids]
-        report["crosslingual"] = {
-            mode: crosslingual_consistency([r.group for r in parallel], [r.language for r in parallel],
-                                           tagger.predict_texts([(r.text, r.language) for r in parallel], mode), schemes)
-            for mode in modes
-        }
+        report["crosslingual"] = {mode: consistency_report(tagger, parallel, taxonomy, mode) for mode in modes}
     save_tagger(tagger, out, report, card=render_card(report))
     return report

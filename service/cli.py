@@ -212,6 +212,16 @@ def cmd_bench_service(args) -> int:
     return 0 if result["ok"] else 1
 
 
+def cmd_evaluate_crosslingual(args) -> int:
+    from classifier.artifact import load_tagger
+    from classifier.taxonomy import default_taxonomy
+    from evaluation.crosslingual import consistency_report, heldout_parallel, render
+
+    report = consistency_report(load_tagger(args.model), heldout_parallel(), default_taxonomy(), args.mode)
+    sys.stdout.write((json.dumps(report, indent=1) if args.json else render(report, args.mode)) + "\n")
+    return 0
+
+
 def _evaluate_parsers(sub, model_opt) -> None:
     """``evaluate`` is a group (run, history, compare, gate); ``stratag evaluate --data X`` means ``evaluate run``."""
 
@@ -246,10 +256,14 @@ def _evaluate_parsers(sub, model_opt) -> None:
                        description="Without a subcommand, the same as 'evaluate run'.")
     run_opts(e)
     e.set_defaults(func=cmd_evaluate)
-    es = e.add_subparsers(dest="evaluate_command", required=False, metavar="{run,history,compare,gate}")
+    es = e.add_subparsers(dest="evaluate_command", required=False, metavar="{run,crosslingual,history,compare,gate}")
     r = es.add_parser("run", help="metrics, bootstrap intervals, JSON/HTML report; the run is recorded in the history")
     run_opts(r)
     r.set_defaults(func=cmd_evaluate)
+    x = es.add_parser("crosslingual", help="same top label in every language on the held-out parallel passages")
+    model_opt(x, mode=True)
+    x.add_argument("--json", action="store_true", help="print JSON instead of text")
+    x.set_defaults(func=cmd_evaluate_crosslingual)
     h = es.add_parser("history", help="the recorded runs per set, with the micro-F1 trend")
     h.add_argument("--set", default=None, help="only this set")
     db_opt(h)

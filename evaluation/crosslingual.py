@@ -1,0 +1,85 @@
+"""Cross-lingual consistency: does the same passage get the same top label in all five languages?
+
+Measured on the held-out parallel groups of the seed corpus (the test split of ``corpus/seed/parallel.jsonl`` and
+every group of ``corpus/seed/parallel-heldout/``): per scheme, the share of groups whose top label is the same in
+every language, and per language the share of groups whose top label equals the English version's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from corpus.dataset import LabelledPassage, read_jsonl
+from evaluation.metrics import crosslingual_consistency
+
+
+def heldout_parallel(seed_dir=None) -> list[LabelledPassage]:
+    """Parallel seed passages in the test split, grouped by ``group``."""
+    from corpus.sources import SEED_DIR
+
+    seed_dir = seed_dir or SEED_DIR
+    out = []
+    for path in sorted(seed_dir.rglob("*.jsonl")):
+        for r in read_jsonl(path, default_provenance="seed"):
+            r = r.with_split()
+            if r.group and r.split == "test":
+                out.append(r)
+    return out
+
+
+def agreement_with_english(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:
+    """Per scheme and language: share of groups whose top label in that language equals the English top label."""
+    rows: dict[str, dict[str, int]] = defaultdict(dict)
+    for i, (g, lang) in enumerate(zip(groups, languages)):
+        rows[g][lang] = i
+    schemes = np.array(scheme_of)
+    out: dict[str, dict] = {}
+    for scheme in sorted(set(scheme_of)):
+        cols = np.flatnonzero(schemes == scheme)
+        counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        for by_lang in rows.values():
+            if "en" not in by_lang:
+                continue
+            top_en = cols[np.argmax(P[by_lang["en"], cols])]
+            for lang, i in by_lang.items():
+                if lang != "en":
+                    counts[lang][0] += int(cols[np.argmax(P[i, cols])] == top_en)
+                    counts[lang][1] += 1
+        out[scheme] = {lang: round(a / n, 4) for lang, (a, n) in sorted(counts.items()) if n}
+    return out
+
+
+def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: str = "fast") -> dict:
+    """A scheme is scored only on the groups with a gold label in it (the top Green Deal area of a passage about
+    schools means nothing); ``all`` is scored on every group."""
+    order = [tagger.label_ids.index(i) for i in taxonomy.ids]
+    P = tagger.predict_texts([(r.text, r.language) for r in records], mode)[:, order]
+    return consistency_of(records, P, taxonomy)
+
+
+def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict:
+    scheme_of = [taxonomy.scheme_of(i) for i in taxonomy.ids]
+    same: dict = {}
+    agree: dict = {}
+    for scheme in ["all"] + sorted(set(scheme_of)):
+        keep = [i for i, r in enumerate(records)
+                if scheme == "all" or any(taxonomy.scheme_of(label) == scheme for label in r.labels)]
+        groups = [records[i].group for i in keep]
+        languages = [records[i].language for i in keep]
+        cells = crosslingual_consistency(groups, languages, P[keep], scheme_of)
+        same[scheme] = cells[scheme]
+        if scheme != "all":
+            agree[scheme] = agreement_with_english(groups, languages, P[keep], scheme_of)[scheme]
+    return {"same_top_label": same, "agreement_with_english": agree}
+
+
+def render(report: dict, mode: str) -> str:
+    lines = [f"Cross-lingual consistency, {mode} mode (held-out parallel groups)"]
+    for scheme, c in report["same_top_label"].items():
+        lines.append(f"  same top label in every language, {scheme:5}: {c['agree']}/{c['groups']} = {c['share']:.1%}")
+    for scheme, by_lang in report["agreement_with_english"].items():
+        cells = ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items())
+        lines.append(f"  top label equals English's, {scheme:5}: {cells}")
+    return "\n".join(lines)

@@ -1,0 +1,61 @@
+import numpy as np
+import pytest
+
+from classifier.concepts import LANGS, Lexicon, lint, read_entries
+from classifier.model import PassageClassifier
+
+ENTRIES = {
+    "heating": {"en": ["heating", "heat*"], "pl": ["ciepłown*", "ogrzew*"], "cs": ["teplár*"], "sk": ["teplár*"],
+                "hu": ["*fűtés*", "*távhő*"]},
+    "school": {"en": ["school*"], "pl": ["szkoł*", "szkół"], "cs": ["škol*"], "sk": ["škol*"], "hu": ["iskol*"]},
+}
+
+
+def test_terms_match_exact_words_prefixes_and_compound_parts():
+    lex = Lexicon.from_entries(ENTRIES)
+    assert lex.concepts("heating", "en") == ("heating",)
+    assert lex.concepts("heatwave", "en") == ("heating",)  # prefix
+    assert lex.concepts("ciepłowniczej", "pl") == ("heating",)
+    assert lex.concepts("szkół", "pl") == ("school",)  # exact form
+    assert lex.concepts("távhőszolgáltatás", "hu") == ("heating",)  # part of a compound
+    assert lex.concepts("szkoła", "cs") == ()  # terms belong to their language
+    assert lex.concepts("unrelated", "en") == ()
+
+
+def test_lint_reports_missing_languages_and_bad_terms():
+    problems = lint({"x": {"en": ["ab*"], "pl": ["*ab*"], "cs": ["*suffix"], "sk": ["two words"]}})
+    text = "\n".join(problems)
+    assert "no terms for 'hu'" in text
+    assert "prefix 'ab*' shorter" in text and "infix '*ab*' shorter" in text
+    assert "suffix-only" in text and "malformed term 'two words'" in text
+    assert lint(ENTRIES) == []
+
+
+def test_shipped_lexicon_is_clean_and_covers_every_language():
+    entries = read_entries()
+    if not entries:
+        pytest.skip("no lexicon files in classifier/lexicon yet")
+    assert lint(entries) == []
+    assert all(set(LANGS) <= set(by_lang) for by_lang in entries.values())
+
+
+def test_concepts_carry_what_english_taught_to_a_language_never_seen_in_training(monkeypatch):
+    """Trained on English only, the model finds the Polish heating passage only through the shared concept."""
+    import classifier.model as model_module
+
+    monkeypatch.setattr(model_module, "default_lexicon", lambda: Lexicon.from_entries(ENTRIES))
+    X = [("District heating network extension and heat plant upgrade", "en"),
+         ("New heating substations for the heat network", "en"),
+         ("School renovation and new school library", "en"),
+         ("Primary school teachers training programme", "en")] * 3
+    Y = np.array([[1, 0], [1, 0], [0, 1], [0, 1]] * 3)
+    test = [("Modernizacja sieci ciepłowniczej i ogrzewania", "pl"), ("Budowa nowej szkoły podstawowej", "pl")]
+    scores = {}
+    for weight in (0, 3):
+        clf = PassageClassifier(n_features=2**12, concept_weight=weight, calibration_folds=2, C=10.0).fit(X, Y)
+        scores[weight] = clf.decision_function(test)
+    with_concepts = scores[3]
+    assert with_concepts[0, 0] > with_concepts[0, 1] and with_concepts[1, 1] > with_concepts[1, 0]
+    # without the lexicon the Polish words share (almost) nothing with the English ones
+    margin = lambda s: (s[0, 0] - s[0, 1]) + (s[1, 1] - s[1, 0])  # noqa: E731
+    assert margin(with_concepts) > margin(scores[0])

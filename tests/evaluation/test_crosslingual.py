@@ -1,0 +1,42 @@
+import numpy as np
+
+from classifier.taxonomy import default_taxonomy
+from corpus.dataset import LabelledPassage
+from evaluation.crosslingual import consistency_of, heldout_parallel
+from service.cli import main
+
+
+def _group(g, labels):
+    return [LabelledPassage(f"{g}-{lang}", f"{g} {lang}", lang, labels, "seed", split="test", group=g)
+            for lang in ("en", "pl", "hu")]
+
+
+def test_a_scheme_is_scored_only_on_groups_labelled_in_it():
+    tax = default_taxonomy()
+    records = _group("g1", ("sdg:4",)) + _group("g2", ("sdg:7", "gd:energy"))
+    P = np.zeros((6, len(tax.ids)))
+    sdg4, sdg7, energy, climate = (tax.ids.index(x) for x in ("sdg:4", "sdg:7", "gd:energy", "gd:climate"))
+    P[0:3, sdg4] = 0.9
+    P[3:6, sdg7] = 0.9
+    P[3:5, energy] = 0.8
+    P[5, climate] = 0.8  # Hungarian version of g2: wrong top Green Deal area
+    P[0, climate] = 0.5  # the school group has no gd label: its top gd area must not count
+    out = consistency_of(records, P, tax)
+    assert out["same_top_label"]["sdg"] == {"groups": 2, "agree": 2, "share": 1.0}
+    assert out["same_top_label"]["gd"] == {"groups": 1, "agree": 0, "share": 0.0}
+    assert out["agreement_with_english"]["gd"] == {"hu": 0.0, "pl": 1.0}
+
+
+def test_heldout_groups_are_test_split_and_have_several_languages():
+    records = heldout_parallel()
+    assert records and all(r.split == "test" and r.group for r in records)
+    by_group = {}
+    for r in records:
+        by_group.setdefault(r.group, set()).add(r.language)
+    assert all(len(langs) == 5 for langs in by_group.values())
+
+
+def test_cli_reports_consistency_of_the_shipped_model(capsys):
+    assert main(["evaluate", "crosslingual"]) == 0
+    out = capsys.readouterr().out
+    assert "same top label in every language, sdg" in out and "top label equals English's" in out
