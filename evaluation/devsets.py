@@ -15,6 +15,30 @@ from corpus.shared import shared_data_dir
 
 DEVSET_DIR = Path(__file__).with_name("devsets")
 DEVSETS = {"city-plans": "city_plans.jsonl", "esif-titles": "esif_titles.jsonl"}
+# The same passages labelled again, blind, by a second annotator: ``<set>-b`` scores a model against those labels.
+SECOND_DIR = DEVSET_DIR / "second_annotator"
+SECOND_ANNOTATOR = {"city-plans": ("city_plans_a.jsonl", "city_plans_b.jsonl"), "esif-titles": ("esif_titles.jsonl",)}
+SECOND_SETS = {f"{name}-b": name for name in SECOND_ANNOTATOR}
+
+
+def first_labels(name: str) -> dict[str, tuple[str, ...]]:
+    """``id -> labels`` of the first annotator (no text needed)."""
+    path = DEVSET_DIR / DEVSETS[name]
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {r["id"]: tuple(r["labels"]) for r in rows}
+
+
+def second_labels(name: str) -> dict[str, tuple[str, ...]]:
+    """``id -> labels`` of the second annotator; empty when that annotation does not exist."""
+    out: dict[str, tuple[str, ...]] = {}
+    for file in SECOND_ANNOTATOR.get(name, ()):
+        path = SECOND_DIR / file
+        if path.is_file():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    out[row["id"]] = tuple(row["labels"])
+    return out
 
 
 @functools.lru_cache(maxsize=4)
@@ -35,7 +59,12 @@ def _resolve(ref: dict, shared: Path) -> str:
 
 
 def load_devset(name: str, shared: Path | None = None) -> list[LabelledPassage]:
-    """The named hand-labelled set with its texts; empty when the shared data is absent."""
+    """The named hand-labelled set with its texts; empty when the shared data is absent. ``<set>-b`` is the same
+    passages with the second annotator's labels (only the passages that annotator labelled)."""
+    if name in SECOND_SETS:
+        second = second_labels(SECOND_SETS[name])
+        return [LabelledPassage(**{**r.__dict__, "labels": second[r.id], "provenance": "gold:second"})
+                for r in load_devset(SECOND_SETS[name], shared) if r.id in second]
     shared = shared or shared_data_dir()
     path = DEVSET_DIR / DEVSETS[name]
     if shared is None or not path.is_file():

@@ -222,6 +222,15 @@ def cmd_evaluate_crosslingual(args) -> int:
     return 0
 
 
+def cmd_evaluate_agreement(args) -> int:
+    from classifier.taxonomy import default_taxonomy
+    from evaluation.agreement import agreement, render
+
+    results = [agreement(name, default_taxonomy()) for name in args.set or ["city-plans", "esif-titles"]]
+    sys.stdout.write((json.dumps(results, indent=1) if args.json else "\n".join(render(r) for r in results)) + "\n")
+    return 0
+
+
 def _evaluate_parsers(sub, model_opt) -> None:
     """``evaluate`` is a group (run, history, compare, gate); ``stratag evaluate --data X`` means ``evaluate run``."""
 
@@ -256,7 +265,7 @@ def _evaluate_parsers(sub, model_opt) -> None:
                        description="Without a subcommand, the same as 'evaluate run'.")
     run_opts(e)
     e.set_defaults(func=cmd_evaluate)
-    es = e.add_subparsers(dest="evaluate_command", required=False, metavar="{run,crosslingual,history,compare,gate}")
+    es = e.add_subparsers(dest="evaluate_command", required=False, metavar="{run,crosslingual,agreement,history,compare,gate}")
     r = es.add_parser("run", help="metrics, bootstrap intervals, JSON/HTML report; the run is recorded in the history")
     run_opts(r)
     r.set_defaults(func=cmd_evaluate)
@@ -264,6 +273,10 @@ def _evaluate_parsers(sub, model_opt) -> None:
     model_opt(x, mode=True)
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
+    ag = es.add_parser("agreement", help="agreement of the two annotators of the hand-labelled sets")
+    ag.add_argument("--set", choices=["city-plans", "esif-titles"], action="append", default=None)
+    ag.add_argument("--json", action="store_true", help="print JSON instead of text")
+    ag.set_defaults(func=cmd_evaluate_agreement)
     h = es.add_parser("history", help="the recorded runs per set, with the micro-F1 trend")
     h.add_argument("--set", default=None, help="only this set")
     db_opt(h)
