@@ -48,3 +48,31 @@ def pseudo_labels(teacher: EmbeddingHead, pool: list[tuple[str, str, str]], taxo
     log.info("pseudo-labelled %d of %d pool passages", len(out), len(pool))
     return out
 
+
+
+def complete_schemes(teacher: EmbeddingHead, records: list[LabelledPassage], taxonomy: Taxonomy, lo: float = 0.1,
+                     hi: float = 0.9, cache: EmbeddingCache | None = None) -> list[LabelledPassage]:
+    """Fill the schemes a source leaves unknown (the ESIF mapping knows a title's SDG, not its smart-city area) with
+    the teacher's labels where it is sure of the whole scheme; the source's own labels are kept as they are."""
+    all_schemes = list(dict.fromkeys(taxonomy.scheme_of(i) for i in taxonomy.ids))
+    todo = [i for i, r in enumerate(records)
+            if r.split == "train" and r.schemes and set(r.schemes) < set(all_schemes) and r.provenance.startswith("mapped:")]
+    if not todo:
+        return records
+    P = teacher.predict_proba(embed_texts([records[i].text for i in todo], cache, progress=True))
+    ids = np.array(taxonomy.ids)
+    schemes = np.array([taxonomy.scheme_of(i) for i in taxonomy.ids])
+    out = list(records)
+    filled = 0
+    for i, p in zip(todo, P):
+        r = records[i]
+        decided = (p >= hi) | (p <= lo)
+        sure = [s for s in all_schemes if s not in r.schemes and decided[schemes == s].all()]
+        if not sure:
+            continue
+        extra = tuple(label for label, s, v in zip(ids, schemes, p) if s in sure and v >= hi)
+        out[i] = LabelledPassage(**{**r.__dict__, "labels": r.labels + extra, "schemes": r.schemes + tuple(sure),
+                                    "provenance": r.provenance + "+e5"})
+        filled += 1
+    log.info("teacher completed unknown schemes of %d of %d mapped passages", filled, len(todo))
+    return out

@@ -29,7 +29,7 @@ DEFAULT_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 
 def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: str = "default",
                  estimator_params: dict | None = None, embeddings: bool = True, distill: bool = True,
-                 train_fraction: float = 1.0) -> dict:
+                 train_fraction: float = 1.0, complete: bool = True) -> dict:
     taxonomy = default_taxonomy()
     held_out_rows = esif_devset_rows()
     records = build_training_set(sources, exclude_esif_rows=held_out_rows)
@@ -40,7 +40,7 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     teacher = cache = None
     extra: list[LabelledPassage] = []
     if embeddings:
-        from classifier.distill import pseudo_labels, train_teacher
+        from classifier.distill import complete_schemes, pseudo_labels, train_teacher
         from classifier.embed import EmbeddingCache
 
         cache = EmbeddingCache()
@@ -48,6 +48,8 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
         # fast model, since embedding them costs e5 minutes and they add no cross-lingual signal.
         teacher_set = [r for r in records if r.split == "train" and not r.provenance.startswith("weak:ccc")]
         teacher = train_teacher(teacher_set, taxonomy, seed, cache)
+        if complete:
+            records = complete_schemes(teacher, records, taxonomy, cache=cache)
         if distill:
             known = {r.hash for r in records}
             pool = [p for p in unlabelled_pool(held_out_rows) if LabelledPassage("", p[1], p[2], (), "").hash not in known]

@@ -79,7 +79,8 @@ def cmd_train(args) -> int:
         params[key] = json.loads(value)
     report = run_training(out=args.out, sources=args.sources.split(","), seed=args.seed, name=args.name,
                           estimator_params=params or None,
-                          embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction)
+                          embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction,
+                          complete=not args.no_completion)
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
     return 0
@@ -329,6 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--no-embeddings", action="store_true", help="skip the e5 teacher (no accurate mode, no distillation)")
     t.add_argument("--no-distill", action="store_true", help="train the e5 head but do not distil it into the fast model")
+    t.add_argument("--no-completion", action="store_true",
+                   help="do not let the e5 teacher label the schemes a mapped source leaves unknown")
     t.add_argument("--train-fraction", type=float, default=1.0, help="use only this share of the training split")
     t.add_argument("--param", action="append", default=[], metavar="KEY=JSON",
                    help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")

@@ -2,11 +2,12 @@ import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
 
-from classifier.distill import pseudo_labels
+from classifier.distill import complete_schemes, pseudo_labels
 from classifier.embed import EmbeddingCache, embed_texts
 from classifier.embedding_head import EmbeddingHead
 from classifier.taxonomy import default_taxonomy
 from classifier.train import label_matrix
+from corpus.dataset import LabelledPassage
 from corpus.read import read_document
 from evaluation.metrics import crosslingual_consistency
 from tests.conftest import TEXTS
@@ -53,6 +54,20 @@ def test_distill_pseudo_labels_only_keep_decided_schemes(head, cache):
     for r in loose:
         assert r.provenance == "distilled:e5" and r.schemes
         assert all(tax.scheme_of(label) in r.schemes for label in r.labels)
+
+
+def test_teacher_completes_only_the_unknown_schemes_of_mapped_training_passages(head, cache):
+    tax = default_taxonomy()
+    mapped = LabelledPassage("m", TEXTS["pl"], "pl", ("sdg:7",), "mapped:esif", split="train", schemes=("sdg",))
+    seed = LabelledPassage("s", TEXTS["cs"], "cs", ("sdg:7",), "seed", split="train", schemes=("sdg",))
+    held = LabelledPassage("d", TEXTS["hu"], "hu", ("sdg:7",), "mapped:esif", split="dev", schemes=("sdg",))
+    assert complete_schemes(head, [mapped, seed, held], tax, lo=0.0, hi=1.0, cache=cache) == [mapped, seed, held]
+    out = complete_schemes(head, [mapped, seed, held], tax, lo=0.5, hi=0.5, cache=cache)
+    assert out[1:] == [seed, held]  # other sources and held-out splits are never touched
+    done = out[0]
+    assert done.provenance == "mapped:esif+e5" and set(done.schemes) == {"sdg", "gd", "smart"}
+    assert [x for x in done.labels if x.startswith("sdg:")] == ["sdg:7"]  # the source's own scheme is kept
+    assert all(tax.scheme_of(label) in done.schemes for label in done.labels)
 
 
 def test_accurate_mode_classifies_with_its_own_thresholds(tiny_tagger, head, pdf_dir):
