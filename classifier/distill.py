@@ -53,7 +53,8 @@ def pseudo_labels(teacher: EmbeddingHead, pool: list[tuple[str, str, str]], taxo
 def complete_schemes(teacher: EmbeddingHead, records: list[LabelledPassage], taxonomy: Taxonomy, lo: float = 0.1,
                      hi: float = 0.9, cache: EmbeddingCache | None = None) -> list[LabelledPassage]:
     """Fill the schemes a source leaves unknown (the ESIF mapping knows a title's SDG, not its smart-city area) with
-    the teacher's labels where it is sure of the whole scheme; the source's own labels are kept as they are."""
+    the teacher's labels where it is sure of the whole scheme and gives it at least one label; the source's own
+    labels are kept as they are."""
     all_schemes = list(dict.fromkeys(taxonomy.scheme_of(i) for i in taxonomy.ids))
     todo = [i for i, r in enumerate(records)
             if r.split == "train" and r.schemes and set(r.schemes) < set(all_schemes) and r.provenance.startswith("mapped:")]
@@ -67,7 +68,10 @@ def complete_schemes(teacher: EmbeddingHead, records: list[LabelledPassage], tax
     for i, p in zip(todo, P):
         r = records[i]
         decided = (p >= hi) | (p <= lo)
-        sure = [s for s in all_schemes if s not in r.schemes and decided[schemes == s].all()]
+        # a scheme is filled only when the teacher names a label in it: "none of these" from the teacher taught the
+        # student, on Hungarian titles, that water and retrofit projects are no Green Deal area at all
+        sure = [s for s in all_schemes
+                if s not in r.schemes and decided[schemes == s].all() and (p[schemes == s] >= hi).any()]
         if not sure:
             continue
         extra = tuple(label for label, s, v in zip(ids, schemes, p) if s in sure and v >= hi)
