@@ -57,7 +57,11 @@ def render_card(report: dict) -> str:
         lines += ["", f"## Cross-lingual consistency, {mode} mode (held-out parallel groups)", "",
                   "Same top label in every language; a scheme counts only the groups with a gold label in it "
                   "(`stratag evaluate crosslingual`).", ""]
-        lines += [f"- {scheme}: {c['agree']}/{c['groups']} = {c['share']:.1%}" for scheme, c in cells["same_top_label"].items()]
+        for key, what in (("same_top_label", "same top label"), ("single_label", "same top label, groups with one gold label in the scheme"),
+                          ("top_is_gold", "top label is a gold label in every language")):
+            if key in cells:
+                lines.append(f"- {what}: " + ", ".join(f"{scheme} {c['agree']}/{c['groups']} = {c['share']:.1%}"
+                                                      for scheme, c in cells[key].items()))
         for scheme, by_lang in cells["agreement_with_english"].items():
             lines.append(f"- top {scheme} label equals the English version's: "
                          + ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items()))

@@ -60,25 +60,43 @@ def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: s
 
 
 def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict:
+    """``same_top_label`` per scheme; ``single_label`` the same on the groups with exactly one gold label in the
+    scheme (where "the top label" is well defined: with two true labels either may come first);
+    ``top_is_gold`` the share of groups whose top label is a gold label in every language."""
     scheme_of = [taxonomy.scheme_of(i) for i in taxonomy.ids]
+    ids = list(taxonomy.ids)
     same: dict = {}
+    single: dict = {}
     agree: dict = {}
+    gold_top: dict = {}
     for scheme in ["all"] + sorted(set(scheme_of)):
-        keep = [i for i, r in enumerate(records)
-                if scheme == "all" or any(taxonomy.scheme_of(label) == scheme for label in r.labels)]
-        groups = [records[i].group for i in keep]
-        languages = [records[i].language for i in keep]
-        cells = crosslingual_consistency(groups, languages, P[keep], scheme_of)
-        same[scheme] = cells[scheme]
+        in_scheme = [lab for lab in ids if scheme == "all" or scheme_of[ids.index(lab)] == scheme]
+        n_gold = [sum(lab in in_scheme for lab in r.labels) for r in records]
+        keep = [i for i, n in enumerate(n_gold) if n >= 1]
+        one = [i for i, n in enumerate(n_gold) if n == 1]
+        for target, rows in ((same, keep), (single, one)):
+            cells = crosslingual_consistency([records[i].group for i in rows], [records[i].language for i in rows],
+                                             P[rows], scheme_of)
+            target[scheme] = cells[scheme]
+        cols = np.array([ids.index(lab) for lab in in_scheme])
+        by_group: dict[str, list[int]] = defaultdict(list)
+        for i in keep:
+            by_group[records[i].group].append(i)
+        hits = sum(all(ids[cols[np.argmax(P[i, cols])]] in records[i].labels for i in rows) for rows in by_group.values())
+        gold_top[scheme] = {"groups": len(by_group), "agree": hits, "share": round(hits / len(by_group), 4) if by_group else 0.0}
         if scheme != "all":
-            agree[scheme] = agreement_with_english(groups, languages, P[keep], scheme_of)[scheme]
-    return {"same_top_label": same, "agreement_with_english": agree}
+            agree[scheme] = agreement_with_english([records[i].group for i in keep], [records[i].language for i in keep],
+                                                   P[keep], scheme_of)[scheme]
+    return {"same_top_label": same, "single_label": single, "top_is_gold": gold_top, "agreement_with_english": agree}
 
 
 def render(report: dict, mode: str) -> str:
     lines = [f"Cross-lingual consistency, {mode} mode (held-out parallel groups)"]
-    for scheme, c in report["same_top_label"].items():
-        lines.append(f"  same top label in every language, {scheme:5}: {c['agree']}/{c['groups']} = {c['share']:.1%}")
+    for key, what in (("same_top_label", "same top label in every language"),
+                      ("single_label", "same top label, groups with one gold label"),
+                      ("top_is_gold", "top label is a gold label in every language")):
+        for scheme, c in report.get(key, {}).items():
+            lines.append(f"  {what}, {scheme:5}: {c['agree']}/{c['groups']} = {c['share']:.1%}")
     for scheme, by_lang in report["agreement_with_english"].items():
         cells = ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items())
         lines.append(f"  top label equals English's, {scheme:5}: {cells}")
