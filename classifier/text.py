@@ -26,15 +26,17 @@ def _stop_words(lang: str) -> frozenset[str]:
 
 
 def words(text: str, lang: str) -> list[str]:
-    """Lower-cased alphabetic tokens that are not stop words of ``lang``."""
+    """Lower-cased alphabetic tokens (and the alphabetic parts of hyphenated ones) that are not stop words of ``lang``."""
     stops = _stop_words(lang)
     out = []
     for tok in _nlp(lang).tokenizer(text):
-        if not tok.is_alpha:
+        if tok.is_alpha:
+            parts = (tok.lower_,)
+        elif "-" in tok.text:  # hyphenated compounds (Hungarian szén-dioxid, Polish biało-czerwony): their parts
+            parts = tuple(p for p in tok.lower_.split("-") if p.isalpha())
+        else:
             continue
-        w = tok.lower_
-        if len(w) >= _MIN_WORD and w not in stops:
-            out.append(w)
+        out.extend(w for w in parts if len(w) >= _MIN_WORD and w not in stops)
     return out
 
 
