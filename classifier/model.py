@@ -2,8 +2,9 @@
 
 ``X`` is a sequence of ``(text, language)`` pairs; ``Y`` an ``(n_samples, n_labels)`` array with 1 (label applies),
 0 (does not) and -1 (unknown: the example's source says nothing about that label's scheme). Each label gets a
-logistic regression on hashed word and character n-gram TF-IDF features, trained only on the rows where the label is
-known, and a Platt (sigmoid) calibration fitted on cross-validated scores. The weights are pruned to the largest
+logistic regression on hashed word and character n-gram TF-IDF features plus the language-neutral concepts the words
+name (``classifier/concepts.py``; each concept hit counts ``concept_weight`` times), trained only on the rows where the
+label is known, and a Platt (sigmoid) calibration fitted on cross-validated scores. The weights are pruned to the largest
 ``max_weights`` per label so that the shipped artifact stays small.
 """
 
@@ -34,7 +35,7 @@ class PassageClassifier(BaseEstimator):
         max_weights: int = 40000,
         calibration_folds: int = 3,
         random_state: int = 0,
-        concept_weight: int = 0,
+        concept_weight: int = 4,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range
