@@ -173,7 +173,7 @@ _FIELD_HEADING = re.compile(
 UNJUDGED = ("sdg:9", "sdg:16", "sdg:17")
 
 # The SDGs the guidelines tie to a Green Deal area (GUIDELINES.md, typical combinations).
-SDG_OF_TOPIC = {"gd:energy": ("sdg:7",), "gd:buildings": ("sdg:7", "sdg:11"), "gd:mobility": ("sdg:11",),
+SDG_OF_TOPIC = {"gd:energy": ("sdg:7",), "gd:buildings": ("sdg:7", "sdg:11", "sdg:13"), "gd:mobility": ("sdg:11",),
                 "gd:circular-industry": ("sdg:12",), "gd:biodiversity": ("sdg:15",), "gd:food": ("sdg:2",),
                 "gd:climate": ("sdg:13",)}
 # sdg:13 is "greenhouse-gas emissions, climate neutrality, adaptation, climate risk" (GUIDELINES.md): one of these
