@@ -77,7 +77,7 @@ def esif_passages(shared: Path | None = None, exclude_rows: set[int] | None = No
             if rule is None or row_no in exclude_rows or len(text.split()) < 3:
                 continue
             out.append(LabelledPassage(f"esif-{row_no}", text, row["lang"], tuple(rule["labels"]),
-                                       "mapped:esif", schemes=tuple(rule["schemes"])))
+                                       "mapped:esif", schemes=tuple(rule["schemes"]), unknown=tuple(rule.get("unknown", ()))))
     return out
 
 
