@@ -35,7 +35,7 @@ class PassageClassifier(BaseEstimator):
         max_weights: int = 40000,
         calibration_folds: int = 3,
         random_state: int = 0,
-        concept_weight: int = 4,
+        concept_weight: int = 16,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range

@@ -69,6 +69,8 @@ def render_card(report: dict) -> str:
                          + ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items()))
     weak = []
     for name, by_mode in report.get("gold", {}).items():
+        if name.endswith("-b"):  # the same passages against the second annotator: listed once, under the first
+            continue
         cells = by_mode.get("fast", {}).get("all", {})
         for scheme, cell in cells.items():
             for label, m in (cell.get("labels") or {}).items():
