@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from evaluation.devsets import DEVSET_DIR, DEVSETS, first_labels, second_labels
+from evaluation.devsets import devset_refs, first_labels, second_labels
 
 
 def cohen_kappa(a: list[bool], b: list[bool]) -> float | None:
@@ -47,7 +47,7 @@ def agreement(name: str, taxonomy) -> dict:
     """Agreement of the two annotators of the named set, per scheme, overall and per language."""
     first, second = first_labels(name), second_labels(name)
     ids = [i for i in first if i in second]
-    languages = _languages(name)
+    languages = {r["id"]: r.get("language", "") for r in devset_refs(name)}
     by_lang: dict[str, list[str]] = defaultdict(list)
     for i in ids:
         by_lang[languages.get(i, "?")].append(i)
@@ -60,14 +60,6 @@ def agreement(name: str, taxonomy) -> dict:
             for lang, lang_ids in sorted(by_lang.items()):
                 out["languages"].setdefault(lang, {})[scheme] = _cell(lang_ids, first, second, labels)
     return out
-
-
-def _languages(name: str) -> dict[str, str]:
-    import json
-
-    path = DEVSET_DIR / DEVSETS[name]
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {r["id"]: r.get("language", "") for r in rows}
 
 
 def render(result: dict) -> str:

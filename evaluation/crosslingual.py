@@ -11,22 +11,15 @@ from collections import defaultdict
 
 import numpy as np
 
-from corpus.dataset import LabelledPassage, read_jsonl
+from corpus.dataset import LabelledPassage
 from evaluation.metrics import crosslingual_consistency
 
 
-def heldout_parallel(seed_dir=None) -> list[LabelledPassage]:
+def heldout_parallel() -> list[LabelledPassage]:
     """Parallel seed passages in the test split, grouped by ``group``."""
-    from corpus.sources import SEED_DIR
+    from corpus.sources import seed_passages
 
-    seed_dir = seed_dir or SEED_DIR
-    out = []
-    for path in sorted(seed_dir.rglob("*.jsonl")):
-        for r in read_jsonl(path, default_provenance="seed"):
-            r = r.with_split()
-            if r.group and r.split == "test":
-                out.append(r)
-    return out
+    return [r for r in (p.with_split() for p in seed_passages() if p.group) if r.split == "test"]
 
 
 def agreement_with_english(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:

@@ -21,11 +21,17 @@ SECOND_ANNOTATOR = {"city-plans": ("city_plans_a.jsonl", "city_plans_b.jsonl"), 
 SECOND_SETS = {f"{name}-b": name for name in SECOND_ANNOTATOR}
 
 
+def devset_refs(name: str) -> list[dict]:
+    """The reference rows of a hand-labelled set (id, source, offsets or row, hash, language, first labels)."""
+    path = DEVSET_DIR / DEVSETS[name]
+    if not path.is_file():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
 def first_labels(name: str) -> dict[str, tuple[str, ...]]:
     """``id -> labels`` of the first annotator (no text needed)."""
-    path = DEVSET_DIR / DEVSETS[name]
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return {r["id"]: tuple(r["labels"]) for r in rows}
+    return {r["id"]: tuple(r["labels"]) for r in devset_refs(name)}
 
 
 def second_labels(name: str) -> dict[str, tuple[str, ...]]:
@@ -66,14 +72,10 @@ def load_devset(name: str, shared: Path | None = None) -> list[LabelledPassage]:
         return [LabelledPassage(**{**r.__dict__, "labels": second[r.id], "provenance": "gold:second"})
                 for r in load_devset(SECOND_SETS[name], shared) if r.id in second]
     shared = shared or shared_data_dir()
-    path = DEVSET_DIR / DEVSETS[name]
-    if shared is None or not path.is_file():
+    if shared is None:
         return []
     out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        ref = json.loads(line)
+    for ref in devset_refs(name):
         out.append(
             LabelledPassage(ref["id"], _resolve(ref, shared), ref["language"], tuple(ref["labels"]), "gold:hand",
                             split="test", meta={"source": ref["source"]})
@@ -83,7 +85,4 @@ def load_devset(name: str, shared: Path | None = None) -> list[LabelledPassage]:
 
 def esif_devset_rows() -> set[int]:
     """ESIF rows that are in the hand-labelled set: never used for training."""
-    path = DEVSET_DIR / DEVSETS["esif-titles"]
-    if not path.is_file():
-        return set()
-    return {json.loads(line)["row"] for line in path.read_text(encoding="utf-8").splitlines() if line.strip()}
+    return {ref["row"] for ref in devset_refs("esif-titles")}
