@@ -36,6 +36,7 @@ class PassageClassifier(BaseEstimator):
         calibration_folds: int = 3,
         random_state: int = 0,
         concept_weight: int = 16,
+        fold_accents: bool = False,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -45,6 +46,7 @@ class PassageClassifier(BaseEstimator):
         self.calibration_folds = calibration_folds
         self.random_state = random_state
         self.concept_weight = concept_weight
+        self.fold_accents = fold_accents
 
     # -- features -------------------------------------------------------------------------------------------
     def _word_index(self, word: str, lang: str = "") -> np.ndarray:
@@ -57,7 +59,7 @@ class PassageClassifier(BaseEstimator):
         if idx is None:
             if len(cache) > 500_000:
                 cache.clear()
-            feats = word_features(word, self.ngram_range)
+            feats = word_features(word, self.ngram_range, self.fold_accents)
             if lexicon is not None:
                 feats += [f"c:{c}" for c in lexicon.concepts(word, lang)] * self.concept_weight
             idx = np.fromiter((murmurhash3_32(f, seed=0, positive=True) % self.n_features for f in feats), dtype=np.int64)
@@ -87,6 +89,7 @@ class PassageClassifier(BaseEstimator):
 
     def __setstate__(self, state):
         state.setdefault("concept_weight", 0)  # models saved before the concept lexicon existed
+        state.setdefault("fold_accents", False)
         self.__dict__.update(state)
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:

@@ -8,6 +8,7 @@ vocabularies of Czech and Slovak, without a lemmatiser (spacy-lookups-data has n
 from __future__ import annotations
 
 import functools
+import unicodedata
 
 SPACY_LANGS = ("en", "pl", "cs", "sk", "hu")
 _MIN_WORD = 2
@@ -40,9 +41,15 @@ def words(text: str, lang: str) -> list[str]:
     return out
 
 
-def word_features(word: str, ngram_range: tuple[int, int] = (3, 5)) -> list[str]:
-    """The features one word contributes: the whole word and its boundary-padded character n-grams."""
-    padded = f" {word} "
+def fold_accents(word: str) -> str:
+    """``účinnosť`` -> ``ucinnost``: Czech, Slovak and Polish spellings of shared roots meet (ł and ø are kept)."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def word_features(word: str, ngram_range: tuple[int, int] = (3, 5), fold: bool = False) -> list[str]:
+    """The features one word contributes: the whole word and its boundary-padded character n-grams (of the
+    accent-folded word when ``fold``)."""
+    padded = f" {fold_accents(word) if fold else word} "
     lo, hi = ngram_range  # (0, 0): whole words only
     feats = [f"w:{word}"]
     if lo <= 0:
