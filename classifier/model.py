@@ -60,9 +60,11 @@ class PassageClassifier(BaseEstimator):
             if len(cache) > 500_000:
                 cache.clear()
             feats = word_features(word, self.ngram_range, self.fold_accents)
-            if lexicon is not None:
-                feats += [f"c:{c}" for c in lexicon.concepts(word, lang)] * self.concept_weight
-            idx = np.fromiter((murmurhash3_32(f, seed=0, positive=True) % self.n_features for f in feats), dtype=np.int64)
+            concepts = [f"c:{c}" for c in lexicon.concepts(word, lang)] if lexicon is not None else []
+            idx = np.fromiter((murmurhash3_32(f, seed=0, positive=True) % self.n_features for f in feats + concepts),
+                              dtype=np.int64, count=len(feats) + len(concepts))
+            if concepts and self.concept_weight > 1:  # each concept column counted concept_weight times
+                idx = np.concatenate([idx, np.repeat(idx[len(feats):], self.concept_weight - 1)])
             cache[key] = idx
         return idx
 
