@@ -57,3 +57,20 @@ def test_concepts_carry_what_english_taught_to_a_language_never_seen_in_training
     # without the lexicon the Polish words share (almost) nothing with the English ones
     margin = lambda s: (s[0, 0] - s[0, 1]) + (s[1, 1] - s[1, 0])  # noqa: E731
     assert margin(with_concepts) > margin(scores[0])
+
+
+def test_a_saved_model_keeps_the_lexicon_it_was_trained_with(monkeypatch, tmp_path):
+    import joblib
+
+    import classifier.model as model_module
+
+    monkeypatch.setattr(model_module, "default_lexicon", lambda: Lexicon.from_entries(ENTRIES))
+    X = [("District heating network extension", "en"), ("School library renovation", "en")] * 4
+    Y = np.array([[1, 0], [0, 1]] * 4)
+    clf = PassageClassifier(n_features=2**12, calibration_folds=2).fit(X, Y)
+    joblib.dump(clf, tmp_path / "m.joblib")
+    monkeypatch.setattr(model_module, "default_lexicon", lambda: Lexicon.from_entries({}))  # the files change later
+    loaded = joblib.load(tmp_path / "m.joblib")
+    test = [("Modernizacja sieci ciepłowniczej", "pl")]
+    np.testing.assert_allclose(loaded.decision_function(test), clf.decision_function(test))
+    assert loaded.lexicon_.concepts("ciepłowniczej", "pl") == ("heating",)
