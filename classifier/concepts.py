@@ -46,6 +46,12 @@ class Lexicon:
     infix: dict = field(default_factory=dict)  # lang -> ((part, concept), ...)
     n_concepts: int = 0
 
+    def ids(self) -> tuple[str, ...]:
+        """Every concept id the tables can yield, sorted (the column order of the concept head)."""
+        found = {c for table in (self.exact, self.prefix) for by_term in table.values() for cs in by_term.values() for c in cs}
+        found.update(c for pairs in self.infix.values() for _, c in pairs)
+        return tuple(sorted(found))
+
     @classmethod
     def from_entries(cls, entries: dict[str, dict[str, list[str]]]) -> "Lexicon":
         exact: dict = defaultdict(lambda: defaultdict(set))

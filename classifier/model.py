@@ -6,6 +6,10 @@ logistic regression on hashed word and character n-gram TF-IDF features plus the
 name (``classifier/concepts.py``; each concept hit counts ``concept_weight`` times), trained only on the rows where the
 label is known, and a Platt (sigmoid) calibration fitted on cross-validated scores. The weights are pruned to the largest
 ``max_weights`` per label so that the shipped artifact stays small.
+
+With ``concept_blend`` > 0 a second, small model sees the concepts alone (``classifier/concept_head.py``) and the
+probability is ``(1 - concept_blend) * p_ngram + concept_blend * p_concepts``: the concept head scores a passage and
+its translation alike, which makes the top label agree more often across languages.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
+from classifier.concept_head import ConceptHead
 from classifier.concepts import default_lexicon
 from classifier.linear import UNKNOWN, calibrated, fit_masked_labels
 from classifier.text import word_features, words
@@ -37,6 +42,7 @@ class PassageClassifier(BaseEstimator):
         random_state: int = 0,
         concept_weight: int = 16,
         fold_accents: bool = False,
+        concept_blend: float = 0.4,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -47,41 +53,50 @@ class PassageClassifier(BaseEstimator):
         self.random_state = random_state
         self.concept_weight = concept_weight
         self.fold_accents = fold_accents
+        self.concept_blend = concept_blend
 
     # -- features -------------------------------------------------------------------------------------------
     def _word_index(self, word: str, lang: str = "") -> np.ndarray:
-        """Hashed feature columns of one word (the word, its character n-grams and, with a lexicon, the cross-lingual
-        concepts it names in ``lang``, each ``concept_weight`` times), cached per process."""
+        """Hashed feature columns of one word (the word, its character n-grams and, with ``concept_weight``, the
+        cross-lingual concepts it names in ``lang``, each ``concept_weight`` times)."""
+        return self._word_columns(word, lang)[0]
+
+    def _word_columns(self, word: str, lang: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(hashed n-gram model columns, concept head columns)`` of one word, cached per process."""
         cache = self.__dict__.setdefault("_index_cache", {})
         lexicon = self.__dict__.get("lexicon_")
         key = (lang, word) if lexicon is not None else word
-        idx = cache.get(key)
-        if idx is None:
+        hit = cache.get(key)
+        if hit is None:
             if len(cache) > 500_000:
                 cache.clear()
             feats = word_features(word, self.ngram_range, self.fold_accents)
-            concepts = [f"c:{c}" for c in lexicon.concepts(word, lang)] if lexicon is not None else []
+            found = lexicon.concepts(word, lang) if lexicon is not None else ()
+            concepts = [f"c:{c}" for c in found] if self.concept_weight > 0 else []
             idx = np.fromiter((murmurhash3_32(f, seed=0, positive=True) % self.n_features for f in feats + concepts),
                               dtype=np.int64, count=len(feats) + len(concepts))
             if concepts and self.concept_weight > 1:  # each concept column counted concept_weight times
                 idx = np.concatenate([idx, np.repeat(idx[len(feats):], self.concept_weight - 1)])
-            cache[key] = idx
-        return idx
+            columns = self.__dict__.get("concept_columns_") or {}
+            hit = cache[key] = (idx, np.array([columns[c] for c in found if c in columns], dtype=np.int64))
+        return hit
 
     def _counts(self, X) -> sp.csr_matrix:
-        rows, cols = [], []
+        return self._count_matrices(X)[0]
+
+    def _count_matrices(self, X) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        """Occurrence counts of the n-gram model's hashed columns and of the concept head's concepts, in one pass."""
+        rows, cols, crows, ccols = [], [], [], []
         for i, (text, lang) in enumerate(X):
             for w in words(text, lang):
-                idx = self._word_index(w, lang)
+                idx, cidx = self._word_columns(w, lang)
                 cols.append(idx)
                 rows.append(np.full(len(idx), i, dtype=np.int64))
-        shape = (len(X), self.n_features)
-        if not cols:
-            return sp.csr_matrix(shape, dtype=np.float64)
-        r, c = np.concatenate(rows), np.concatenate(cols)
-        m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=shape)
-        m.sum_duplicates()
-        return m
+                if len(cidx):
+                    ccols.append(cidx)
+                    crows.append(np.full(len(cidx), i, dtype=np.int64))
+        n_concepts = len(self.__dict__.get("concept_columns_") or {})
+        return _count_matrix(rows, cols, (len(X), self.n_features)), _count_matrix(crows, ccols, (len(X), n_concepts))
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -92,6 +107,7 @@ class PassageClassifier(BaseEstimator):
     def __setstate__(self, state):
         state.setdefault("concept_weight", 0)  # models saved before the concept lexicon existed
         state.setdefault("fold_accents", False)
+        state.setdefault("concept_blend", 0.0)  # models saved before the concept head existed
         self.__dict__.update(state)
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -111,8 +127,9 @@ class PassageClassifier(BaseEstimator):
         if Y.ndim != 2 or Y.shape[0] != len(X):
             raise ValueError("Y must be an (n_samples, n_labels) array aligned with X")
         self.__dict__.pop("_index_cache", None)
-        self.lexicon_ = default_lexicon() if self.concept_weight > 0 else None
-        counts = self._counts(X)
+        self.lexicon_ = default_lexicon() if self.concept_weight > 0 or self.concept_blend > 0 else None
+        self.concept_columns_ = {c: i for i, c in enumerate(self.lexicon_.ids())} if self.concept_blend > 0 else None
+        counts, concept_counts = self._count_matrices(X)
         df = np.bincount(counts.indices, minlength=self.n_features)
         n = counts.shape[0]
         self.idf_ = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
@@ -133,6 +150,10 @@ class PassageClassifier(BaseEstimator):
         self.calibration_ = calib
         self.n_train_ = n_train
         self.n_labels_ = Y.shape[1]
+        self.concept_head_ = None
+        if self.concept_blend > 0:
+            self.concept_head_ = ConceptHead(self.C, self.class_weight, self.calibration_folds, self.random_state)
+            self.concept_head_.fit(concept_counts, Y)
         return self
 
     def _base(self) -> LogisticRegression:
@@ -143,12 +164,21 @@ class PassageClassifier(BaseEstimator):
             raise NotFittedError("this PassageClassifier is not fitted yet; call fit(X, Y) first")
 
     def decision_function(self, X) -> np.ndarray:
-        Xt = self.transform(X)
+        """Scores of the n-gram model alone (before calibration and the concept head)."""
+        return self._decision(self.transform(X))
+
+    def _decision(self, Xt: sp.csr_matrix) -> np.ndarray:
         return np.asarray((Xt @ self.coef_.T).todense()) + self.intercept_
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probability of every label for every passage, shape (n_samples, n_labels)."""
-        return self._calibrate(self.decision_function(X))
+        self._check_fitted()
+        counts, concept_counts = self._count_matrices(X)
+        p = self._calibrate(self._decision(self._tfidf(counts)))
+        head = self.__dict__.get("concept_head_")
+        if head is not None:
+            p = (1.0 - self.concept_blend) * p + self.concept_blend * head.predict_proba(concept_counts)
+        return p
 
     def _calibrate(self, scores: np.ndarray) -> np.ndarray:
         return calibrated(scores, self.calibration_)
@@ -184,3 +214,12 @@ class PassageClassifier(BaseEstimator):
             order = np.argsort(-contrib[row], kind="stable")[:k]
             out[j] = [toks[i] for i in order if contrib[row, i] > 0]
         return out
+
+
+def _count_matrix(rows: list[np.ndarray], cols: list[np.ndarray], shape: tuple[int, int]) -> sp.csr_matrix:
+    if not cols:
+        return sp.csr_matrix(shape, dtype=np.float64)
+    r, c = np.concatenate(rows), np.concatenate(cols)
+    m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=shape)
+    m.sum_duplicates()
+    return m

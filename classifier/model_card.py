@@ -26,7 +26,10 @@ def render_card(report: dict) -> str:
     lines = [f"# Model card: {report['name']}", "",
              "Multilabel passage classifier (hashed word + character n-gram TF-IDF and cross-lingual concept features "
              "from the project-written lexicon in classifier/lexicon/, one calibrated logistic regression "
-             "per label) with top-k document aggregation. Labels: 17 SDGs, 9 Green Deal areas, 6 smart-city areas "
+             "per label"
+             + (f", blended with a concept-only head at weight {report['estimator']['concept_blend']}"
+                if report.get("estimator", {}).get("concept_blend") else "")
+             + ") with top-k document aggregation. Labels: 17 SDGs, 9 Green Deal areas, 6 smart-city areas "
              "(classifier/taxonomy.json).", "",
              f"- created: {report['created']}, seed {report['seed']}, training time {report['train_seconds']} s",
              f"- training-data fingerprint: `{report['data_fingerprint']}`", "", "## Sources and licences", ""]

@@ -74,3 +74,46 @@ def test_a_saved_model_keeps_the_lexicon_it_was_trained_with(monkeypatch, tmp_pa
     test = [("Modernizacja sieci ciepłowniczej", "pl")]
     np.testing.assert_allclose(loaded.decision_function(test), clf.decision_function(test))
     assert loaded.lexicon_.concepts("ciepłowniczej", "pl") == ("heating",)
+
+
+def test_lexicon_ids_list_every_concept_the_tables_can_yield():
+    assert Lexicon.from_entries(ENTRIES).ids() == ("heating", "school")
+    assert Lexicon.from_entries({"x": {"hu": ["*távhő*"]}}).ids() == ("x",)  # infix-only concepts too
+
+
+def _fit_heating_school(monkeypatch, blend):
+    import classifier.model as model_module
+
+    monkeypatch.setattr(model_module, "default_lexicon", lambda: Lexicon.from_entries(ENTRIES))
+    X = [("District heating network extension and heat plant upgrade", "en"),
+         ("New heating substations for the heat network", "en"),
+         ("School renovation and new school library", "en"),
+         ("Primary school teachers training programme", "en")] * 3
+    Y = np.array([[1, 0], [1, 0], [0, 1], [0, 1]] * 3)
+    return PassageClassifier(n_features=2**12, calibration_folds=2, concept_blend=blend).fit(X, Y)
+
+
+def test_the_concept_head_scores_a_passage_and_its_translation_alike(monkeypatch):
+    en = ("Extension of the district heating network", "en")
+    pl = ("Rozbudowa miejskiej sieci ciepłowniczej", "pl")
+    plain = _fit_heating_school(monkeypatch, 0.0)
+    blended = _fit_heating_school(monkeypatch, 0.5)
+    assert plain.concept_head_ is None and blended.concept_head_ is not None
+    head = blended.concept_head_.predict_proba(blended._count_matrices([en, pl])[1])
+    np.testing.assert_allclose(head[0], head[1])  # both name only the concept "heating"
+    assert head[0, 0] > head[0, 1]
+    gap = lambda clf: np.abs(np.subtract(*clf.predict_proba([en, pl]))).sum()  # noqa: E731
+    # the n-gram half is the same model in both, so the gap between the languages halves
+    np.testing.assert_allclose(gap(blended), 0.5 * gap(plain), rtol=1e-6)
+    assert gap(plain) > 0.01
+
+
+def test_models_saved_before_the_concept_head_score_with_the_ngram_model_alone(monkeypatch):
+    clf = _fit_heating_school(monkeypatch, 0.5)
+    state = clf.__getstate__()
+    for key in ("concept_blend", "concept_head_", "concept_columns_"):
+        state.pop(key)
+    old = PassageClassifier.__new__(PassageClassifier)
+    old.__setstate__(state)
+    test = [("Modernizacja sieci ciepłowniczej", "pl"), ("School library", "en")]
+    np.testing.assert_allclose(old.predict_proba(test), clf._calibrate(clf.decision_function(test)))
