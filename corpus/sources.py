@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import re
 from pathlib import Path
 
 from classifier.taxonomy import Taxonomy, default_taxonomy
@@ -61,18 +62,36 @@ def sdg_target_passages(shared: Path | None = None) -> list[LabelledPassage]:
     return out
 
 
+def esif_rules() -> dict[tuple[str, str, str], list[dict]]:
+    """The mapping's rules per official topic ``(lang, label_field, label)``: rules with a ``context`` pattern first,
+    in file order, then the topic's plain rule."""
+    rules: dict[tuple[str, str, str], list[dict]] = {}
+    for r in json.loads(ESIF_MAPPING.read_text(encoding="utf-8"))["rules"]:
+        rules.setdefault((r["lang"], r["label_field"], r["label"]), []).append(r)
+    return {k: sorted(v, key=lambda r: "context" not in r) for k, v in rules.items()}
+
+
+def match_rule(rules: dict[tuple[str, str, str], list[dict]], row: dict) -> dict | None:
+    """The first rule of the row's topic whose ``context`` pattern matches the row's context column, else the
+    topic's rule without a pattern, else None."""
+    for rule in rules.get((row["lang"], row["label_field"], row["label"]), ()):
+        pattern = rule.get("context")
+        if pattern is None or re.search(pattern, row.get("context") or "", re.IGNORECASE):
+            return rule
+    return None
+
+
 def esif_passages(shared: Path | None = None, exclude_rows: set[int] | None = None) -> list[LabelledPassage]:
     """Project titles whose official topic maps to labels; rows in the hand-labelled dev set are excluded."""
     shared = shared or shared_data_dir()
     if shared is None or not ESIF_MAPPING.is_file():
         return []
-    mapping = json.loads(ESIF_MAPPING.read_text(encoding="utf-8"))
-    rules = {(r["lang"], r["label_field"], r["label"]): r for r in mapping["rules"]}
+    rules = esif_rules()
     exclude_rows = exclude_rows or set()
     out = []
     with (shared / "esif" / "esif_projects_pl_cz_hu.csv").open(encoding="utf-8") as fh:
         for row_no, row in enumerate(csv.DictReader(fh)):
-            rule = rules.get((row["lang"], row["label_field"], row["label"]))
+            rule = match_rule(rules, row)
             text = (row.get("text") or "").strip()
             if rule is None or row_no in exclude_rows or len(text.split()) < 3:
                 continue
