@@ -11,21 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
-from classifier.linear import calibrated, fit_masked_labels
+from classifier.linear import LinearHead, calibrated, fit_masked_labels
 
 
-class ConceptHead(BaseEstimator):
-    def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", calibration_folds: int = 3, random_state: int = 0):
-        self.C = C
-        self.class_weight = class_weight
-        self.calibration_folds = calibration_folds
-        self.random_state = random_state
-
+class ConceptHead(LinearHead):
     def _base(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
 

@@ -4,10 +4,24 @@ calibration on cross-validated scores. Used by the n-gram model and the embeddin
 from __future__ import annotations
 
 import numpy as np
+from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 UNKNOWN = -1
+
+
+class LinearHead(BaseEstimator):
+    """Parameters shared by the small per-label heads (e5 embeddings, concepts); subclasses choose the solver."""
+
+    def __init__(self, C: float = 4.0, class_weight: str | None = "balanced", calibration_folds: int = 3, random_state: int = 0):
+        self.C = C
+        self.class_weight = class_weight
+        self.calibration_folds = calibration_folds
+        self.random_state = random_state
+
+    def _base(self) -> LogisticRegression:
+        raise NotImplementedError
 
 
 def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state: int = 0):

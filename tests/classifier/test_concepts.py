@@ -9,6 +9,15 @@ ENTRIES = {
     "school": {"en": ["school*"], "pl": ["szkoł*", "szkół"], "cs": ["škol*"], "sk": ["škol*"], "hu": ["iskol*"]},
 }
 
+# trained on English only: heating (label 0) and school (label 1) passages
+ENGLISH_HEATING_SCHOOL = (
+    [("District heating network extension and heat plant upgrade", "en"),
+     ("New heating substations for the heat network", "en"),
+     ("School renovation and new school library", "en"),
+     ("Primary school teachers training programme", "en")] * 3,
+    np.array([[1, 0], [1, 0], [0, 1], [0, 1]] * 3),
+)
+
 
 def test_terms_match_exact_words_prefixes_and_compound_parts():
     lex = Lexicon.from_entries(ENTRIES)
@@ -42,11 +51,7 @@ def test_concepts_carry_what_english_taught_to_a_language_never_seen_in_training
     import classifier.model as model_module
 
     monkeypatch.setattr(model_module, "default_lexicon", lambda: Lexicon.from_entries(ENTRIES))
-    X = [("District heating network extension and heat plant upgrade", "en"),
-         ("New heating substations for the heat network", "en"),
-         ("School renovation and new school library", "en"),
-         ("Primary school teachers training programme", "en")] * 3
-    Y = np.array([[1, 0], [1, 0], [0, 1], [0, 1]] * 3)
+    X, Y = ENGLISH_HEATING_SCHOOL
     test = [("Modernizacja sieci ciepłowniczej i ogrzewania", "pl"), ("Budowa nowej szkoły podstawowej", "pl")]
     scores = {}
     for weight in (0, 3):
@@ -85,11 +90,7 @@ def _fit_heating_school(monkeypatch, blend):
     import classifier.model as model_module
 
     monkeypatch.setattr(model_module, "default_lexicon", lambda: Lexicon.from_entries(ENTRIES))
-    X = [("District heating network extension and heat plant upgrade", "en"),
-         ("New heating substations for the heat network", "en"),
-         ("School renovation and new school library", "en"),
-         ("Primary school teachers training programme", "en")] * 3
-    Y = np.array([[1, 0], [1, 0], [0, 1], [0, 1]] * 3)
+    X, Y = ENGLISH_HEATING_SCHOOL
     return PassageClassifier(n_features=2**12, calibration_folds=2, concept_blend=blend).fit(X, Y)
 
 
