@@ -3,7 +3,7 @@
 import pytest
 
 from classifier.taxonomy import default_taxonomy
-from corpus.weak import PER_CITY, UNJUDGED, Section, city_plan_passages, label_passage, pdf_cities, plan_passages
+from corpus.weak import PER_CITY, SMART_OF_TOPIC, UNJUDGED, Section, city_plan_passages, label_passage, pdf_cities, plan_passages
 
 KEEP = {"aarhus", "malmo", "zaragoza"}  # three plans without a PDF keep the test fast
 
@@ -56,7 +56,11 @@ def test_labels_are_valid_and_match_the_annotated_schemes(weak):
         assert taxonomy.validate(r.labels)
         label_schemes = {taxonomy.scheme_of(label) for label in r.labels}
         assert label_schemes == set(r.schemes), r.id  # no label outside its schemes, no annotated scheme left empty
-        assert r.unknown == UNJUDGED and not set(r.labels) & set(UNJUDGED)  # SDGs the labellers cannot judge
+        assert r.unknown[: len(UNJUDGED)] == UNJUDGED and not set(r.labels) & set(r.unknown)  # labels it cannot judge
+        smart = [label for label in r.labels if label.startswith("smart:")]
+        # a smart area only as a positive from a sector section; the other areas stay unknown
+        assert len(smart) + len([u for u in r.unknown if u.startswith("smart:")]) == (6 if smart else 0)
+        assert all(SMART_OF_TOPIC[g] in smart for g in r.labels if g in SMART_OF_TOPIC)
         assert r.language == "en" and r.provenance.startswith("weak:") and r.split == "train"
         assert ("gd" in r.schemes) == ("ccc-sections" in r.provenance)
 
@@ -80,10 +84,11 @@ def test_sections_follow_headings_and_drop_images_and_number_tables():
 
 def test_section_topics_need_confirmation_by_the_text():
     cycling = "Protected cycle lanes and more buses make walking and public transport the easy choice in the city."
-    labels, schemes, provenance = label_passage(cycling, Section(frozenset({"gd:mobility"})), ())
-    assert labels == ("sdg:11", "gd:mobility")  # the guidelines' SDG for the area comes with it
-    assert schemes == ("sdg", "gd") and provenance == "weak:ccc-sections"
-    labels, schemes, provenance = label_passage(cycling, Section(), ("sdg:11",))
-    assert labels == ("sdg:11",) and schemes == ("sdg",) and provenance == "weak:sdg-queries"
+    labels, schemes, unknown, provenance = label_passage(cycling, Section(frozenset({"gd:mobility"})), ())
+    assert labels == ("sdg:11", "gd:mobility", "smart:mobility")  # the guidelines' SDG and smart area come with it
+    assert schemes == ("sdg", "gd", "smart") and provenance == "weak:ccc-sections"
+    assert "smart:governance" in unknown and "smart:mobility" not in unknown  # positive only: the others unknown
+    labels, schemes, unknown, provenance = label_passage(cycling, Section(), ("sdg:11",))
+    assert labels == ("sdg:11",) and schemes == ("sdg",) and unknown == UNJUDGED and provenance == "weak:sdg-queries"
     unrelated = "The department answers every proposal in writing and publishes the answers twice a year online."
-    assert label_passage(unrelated, Section(frozenset({"gd:mobility"})), ()) == ((), (), "")
+    assert label_passage(unrelated, Section(frozenset({"gd:mobility"})), ()) == ((), (), (), "")
