@@ -18,7 +18,7 @@ from classifier.taxonomy import default_taxonomy
 from classifier.train import evaluate_records, label_matrix, train_tagger
 from corpus.dataset import LabelledPassage
 from corpus.sources import build_training_set, unlabelled_pool
-from evaluation.devsets import DEVSETS, SECOND_SETS, esif_devset_rows, load_devset
+from evaluation.devsets import NAMED_SETS, esif_devset_rows, load_devset
 from evaluation.crosslingual import consistency_report
 from evaluation.metrics import best_f1_thresholds
 
@@ -73,7 +73,7 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     if docs:
         report["aggregation"] = tune_share(tagger, docs)
     report["gold"] = {}
-    for devset in [*DEVSETS, *SECOND_SETS]:  # the second annotator's labels too: how much the yardstick moves
+    for devset in NAMED_SETS:  # the second annotator's labels too (how much the yardstick moves), and novel titles
         gold = load_devset(devset)
         if gold:
             report["gold"][devset] = {mode: evaluate_records(tagger, gold, taxonomy, mode) for mode in modes}

@@ -19,6 +19,9 @@ DEVSETS = {"city-plans": "city_plans.jsonl", "esif-titles": "esif_titles.jsonl"}
 SECOND_DIR = DEVSET_DIR / "second_annotator"
 SECOND_ANNOTATOR = {"city-plans": ("city_plans_a.jsonl", "city_plans_b.jsonl"), "esif-titles": ("esif_titles.jsonl",)}
 SECOND_SETS = {f"{name}-b": name for name in SECOND_ANNOTATOR}
+# The ESIF titles that have no near-duplicate (``evaluation/overlap.py``) among the other titles of the file.
+NOVEL_SETS = {"esif-titles-novel": "esif-titles"}
+NAMED_SETS = (*DEVSETS, *SECOND_SETS, *NOVEL_SETS)
 
 
 def devset_refs(name: str) -> list[dict]:
@@ -67,6 +70,8 @@ def _resolve(ref: dict, shared: Path) -> str:
 def load_devset(name: str, shared: Path | None = None) -> list[LabelledPassage]:
     """The named hand-labelled set with its texts; empty when the shared data is absent. ``<set>-b`` is the same
     passages with the second annotator's labels (only the passages that annotator labelled)."""
+    if name in NOVEL_SETS:
+        return novel_titles(load_devset(NOVEL_SETS[name], shared), shared)
     if name in SECOND_SETS:
         second = second_labels(SECOND_SETS[name])
         return [LabelledPassage(**{**r.__dict__, "labels": second[r.id], "provenance": "gold:second"})
@@ -86,3 +91,22 @@ def load_devset(name: str, shared: Path | None = None) -> list[LabelledPassage]:
 def esif_devset_rows() -> set[int]:
     """ESIF rows that are in the hand-labelled set: never used for training."""
     return {ref["row"] for ref in devset_refs("esif-titles")}
+
+
+def novel_titles(records: list[LabelledPassage], shared: Path | None = None) -> list[LabelledPassage]:
+    """The hand-labelled titles whose words overlap less than ``NEAR_DUPLICATE`` with every other title of the same
+    language in the ESIF file (the rows any mapping could train on), so a template sibling cannot stand in for them."""
+    from evaluation.overlap import NEAR_DUPLICATE, max_overlap
+
+    shared = shared or shared_data_dir()
+    if shared is None or not records:
+        return []
+    held_out = esif_devset_rows()
+    (source,) = {r.meta["source"] for r in records}
+    rows = _esif_rows(str(shared / source))
+    out = []
+    for lang in sorted({r.language for r in records}):
+        mine = [r for r in records if r.language == lang]
+        others = [row["text"] for i, row in enumerate(rows) if i not in held_out and row["lang"] == lang]
+        out += [r for r, o in zip(mine, max_overlap([r.text for r in mine], others)) if o < NEAR_DUPLICATE]
+    return out

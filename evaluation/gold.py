@@ -13,7 +13,7 @@ import numpy as np
 
 from corpus.dataset import LabelledPassage, parse_record, read_jsonl, text_hash
 from corpus.errors import DataError, FileMissing
-from evaluation.devsets import DEVSETS, SECOND_SETS, load_devset
+from evaluation.devsets import NAMED_SETS, load_devset
 from evaluation.metrics import UNKNOWN
 
 _TRUE = {"true", "t", "yes", "y", "1"}
@@ -114,7 +114,7 @@ def _read_csv(path: Path, taxonomy) -> GoldSet:
 
 
 def _load_one(source: str, taxonomy) -> GoldSet:
-    if source in DEVSETS or source in SECOND_SETS:
+    if source in NAMED_SETS:
         records = load_devset(source)
         if not records:
             raise FileMissing(f"the hand-labelled set '{source}' needs ../shared/data (and, for a '-b' set, the "
@@ -122,7 +122,7 @@ def _load_one(source: str, taxonomy) -> GoldSet:
         return gold_from_records(records, taxonomy, source, "hand-labelled")
     path = Path(source)
     if not path.is_file():
-        raise FileMissing(f"no such file (named sets: {', '.join([*DEVSETS, *SECOND_SETS])})", source=source)
+        raise FileMissing(f"no such file (named sets: {', '.join(NAMED_SETS)})", source=source)
     if path.suffix.lower() == ".csv":
         return _read_csv(path, taxonomy)
     return gold_from_records(read_jsonl(path), taxonomy, source, "corpus")
