@@ -1,0 +1,46 @@
+"""The project-written seed corpus: valid labels, complete parallel groups, and no text shared with the held-out groups."""
+
+import re
+from collections import defaultdict
+
+from classifier.taxonomy import default_taxonomy
+from corpus.sources import SEED_DIR, seed_passages
+
+RUN = 12  # words: a shared run this long means copied text
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    w = re.findall(r"\w+", text.lower())
+    return {tuple(w[i : i + RUN]) for i in range(len(w) - RUN + 1)}
+
+
+def test_every_seed_passage_is_valid_and_follows_the_label_policy():
+    tax = default_taxonomy()
+    records = seed_passages()
+    assert len({r.id for r in records}) == len(records)
+    for r in records:
+        tax.validate(r.labels)
+        assert r.language in {"en", "pl", "cs", "sk", "hu"}
+        assert "gd:buildings" not in r.labels or "sdg:13" in r.labels, r.id  # GUIDELINES.md label policy
+
+
+def test_parallel_groups_have_five_languages_one_label_set_and_one_split():
+    groups = defaultdict(list)
+    for r in seed_passages():
+        if r.group:
+            groups[r.group].append(r.with_split())
+    assert len(groups) > 300
+    for g, rows in groups.items():
+        assert sorted(r.language for r in rows) == ["cs", "en", "hu", "pl", "sk"], g
+        assert len({frozenset(r.labels) for r in rows}) == 1, g
+        assert len({r.split for r in rows}) == 1, g
+    assert all(r.split == "train" for g, rows in groups.items() if g.startswith("part-") for r in rows)
+    assert all(r.split == "test" for g, rows in groups.items() if g.startswith("parh-") for r in rows)
+
+
+def test_no_training_passage_shares_a_run_of_words_with_a_held_out_group():
+    records = [r.with_split() for r in seed_passages()]
+    held_out = set().union(*(_runs(r.text) for r in records if r.split == "test" and r.group))
+    leaks = [r.id for r in records if r.split != "test" and _runs(r.text) & held_out]
+    assert held_out and not leaks, leaks[:10]
+    assert (SEED_DIR / "parallel-train").is_dir()
