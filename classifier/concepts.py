@@ -12,7 +12,7 @@ A term is lower-case and matches one word (as tokenised by ``classifier.text.wor
 - ``term*``  any word starting with ``term``;
 - ``*term*`` any word containing ``term`` (Hungarian and Slavic compounds: ``*hatékony*`` in ``energiahatékonyság``).
 
-``python -m classifier.concepts check`` reports, on the parallel seed groups of the train and dev splits only, how often
+``python -m classifier.concepts check`` reports, on the parallel seed groups outside the test split only, how often
 a concept found in the English version is found in each translation (the lexicon's cross-lingual recall).
 """
 
@@ -143,14 +143,13 @@ def passage_concepts(text: str, lang: str, lexicon: Lexicon) -> Counter:
 def check(lexicon: Lexicon | None = None) -> dict:
     """Cross-lingual recall and precision of the lexicon against English, on parallel seed groups outside the test
     split (the held-out groups measure the model, so the lexicon is never tuned on them)."""
-    from corpus.dataset import read_jsonl
-    from corpus.sources import SEED_DIR
+    from corpus.sources import seed_passages
 
     lexicon = lexicon or default_lexicon()
     groups: dict[str, dict[str, str]] = defaultdict(dict)
-    for r in read_jsonl(SEED_DIR / "parallel.jsonl", default_provenance="seed"):
+    for r in seed_passages():
         r = r.with_split()
-        if r.split != "test":
+        if r.group and r.split != "test":
             groups[r.group][r.language] = r.text
     per_lang: dict[str, Counter] = {lang: Counter() for lang in LANGS}
     missing: dict[str, Counter] = {lang: Counter() for lang in LANGS}

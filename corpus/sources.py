@@ -62,21 +62,24 @@ def sdg_target_passages(shared: Path | None = None) -> list[LabelledPassage]:
     return out
 
 
+_PATTERNS = {"context": "context", "title": "text"}  # rule field -> CSV column it is matched against
+
+
 def esif_rules() -> dict[tuple[str, str, str], list[dict]]:
-    """The mapping's rules per official topic ``(lang, label_field, label)``: rules with a ``context`` pattern first,
-    in file order, then the topic's plain rule."""
+    """The mapping's rules per official topic ``(lang, label_field, label)``: rules with a ``context`` or ``title``
+    pattern first, in file order, then the topic's plain rule."""
     rules: dict[tuple[str, str, str], list[dict]] = {}
     for r in json.loads(ESIF_MAPPING.read_text(encoding="utf-8"))["rules"]:
         rules.setdefault((r["lang"], r["label_field"], r["label"]), []).append(r)
-    return {k: sorted(v, key=lambda r: "context" not in r) for k, v in rules.items()}
+    return {k: sorted(v, key=lambda r: not _PATTERNS.keys() & r.keys()) for k, v in rules.items()}
 
 
 def match_rule(rules: dict[tuple[str, str, str], list[dict]], row: dict) -> dict | None:
-    """The first rule of the row's topic whose ``context`` pattern matches the row's context column, else the
-    topic's rule without a pattern, else None."""
+    """The first rule of the row's topic whose patterns all match (``context`` on the row's context column, ``title``
+    on its title), else the topic's rule without a pattern, else None."""
     for rule in rules.get((row["lang"], row["label_field"], row["label"]), ()):
-        pattern = rule.get("context")
-        if pattern is None or re.search(pattern, row.get("context") or "", re.IGNORECASE):
+        if all(re.search(rule[field], row.get(column) or "", re.IGNORECASE)
+               for field, column in _PATTERNS.items() if field in rule):
             return rule
     return None
 

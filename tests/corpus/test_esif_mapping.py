@@ -22,8 +22,9 @@ def test_every_rule_is_valid_against_the_taxonomy():
         assert {tax.scheme_of(x) for x in unknown} <= set(schemes), rule["label"]  # unknown only matters there
         assert rule["precision_check"]["agree"] <= rule["precision_check"]["sample"]
         assert rule["precision_check"]["agree"] >= 0.85 * rule["precision_check"]["sample"], rule["label"]
-        if "context" in rule:
-            re.compile(rule["context"])
+        for field in ("context", "title"):
+            if field in rule:
+                re.compile(rule[field])
 
 
 def test_a_context_rule_refines_its_topic_and_other_rows_keep_the_topic_rule():
@@ -36,6 +37,17 @@ def test_a_context_rule_refines_its_topic_and_other_rows_keep_the_topic_rule():
     assert "gd:zero-pollution" in sewage["labels"]
     assert "context" not in other and other["labels"] == ["smart:environment"] and other["schemes"] == ["smart"]
     assert match_rule(rules, {**row, "label": "no such programme", "context": "Szennyvíz"}) is None
+
+
+def test_a_title_rule_labels_the_titles_naming_a_disadvantaged_group_and_the_rest_are_negatives():
+    rules = esif_rules()
+    row = {"lang": "pl", "label_field": "Dziedzina", "label": "praca i integracja społeczna"}
+    roma = match_rule(rules, {**row, "text": "Aktywizacja zawodowa Romów w powiecie"})
+    disabled = match_rule(rules, {**row, "text": "Staże dla osób NIEPEŁNOSPRAWNYCH"})
+    generic = match_rule(rules, {**row, "text": "Aktywizacja osób młodych pozostających bez pracy w powiecie"})
+    assert roma is disabled and "title" in roma and {"sdg:8", "sdg:10"} <= set(roma["labels"])
+    assert "title" not in generic and "sdg:8" in generic["labels"]
+    assert "sdg" in generic["schemes"] and "sdg:10" not in generic.get("unknown", []) + generic["labels"]
 
 
 @pytest.mark.shared_data
