@@ -42,6 +42,7 @@ def render_card(report: dict) -> str:
     for split, provs in sorted(report["counts"].items()):
         for prov, langs in sorted(provs.items()):
             lines.append(f"- {split} / {prov}: " + ", ".join(f"{k} {v}" for k, v in sorted(langs.items())))
+    lines += _label_count_tables(report.get("label_counts"))
     if report.get("test"):
         lines += ["", "## Held-out split of the training sources, fast mode (passage level, micro-F1)", ""] + _table(report["test"])
     if report.get("test_accurate"):
@@ -86,9 +87,47 @@ def render_card(report: dict) -> str:
               "- Trained mostly on project-written passages; real strategy prose differs in vocabulary and noise.",
               "- Thresholds are tuned per label on the dev split of the training sources, not on real documents.",
               "- Labels with little training data (see counts) are the least reliable.",
-              "- Cross-lingual consistency (see above) is below 90% in fast mode: the same passage can get a different "
-              "top label in another language, most often between two labels that both apply. Accurate mode is more "
-              "consistent.",
+              *_consistency_weakness(report.get("crosslingual", {})),
               "- Hand-labelled real text: two LLM-assisted annotators (evaluation/devsets/README.md); both annotators' "
               "numbers are given above (the `-b` sets are the second annotator's labels).", ""]
     return "\n".join(lines)
+
+
+def _consistency_weakness(crosslingual: dict, target: float = 0.9) -> list[str]:
+    """A known-weakness line for each mode whose same-top-label share is below ``target`` in some scheme."""
+    out = []
+    for mode, cells in crosslingual.items():
+        low = {scheme: c["share"] for scheme, c in cells.get("same_top_label", {}).items()
+               if scheme != "all" and c["share"] < target}  # "all": one top label over the three schemes at once
+        if low:
+            out.append(f"- Cross-lingual consistency, {mode} mode, is below {target:.0%} for "
+                       + ", ".join(f"{scheme} ({share:.1%})" for scheme, share in low.items())
+                       + ": the same passage can get a different top label in another language, most often between "
+                       "two labels that both apply.")
+    return out
+
+
+THIN = 40  # positive training passages per label and language below which the card flags a cell
+
+
+def _label_count_tables(counts: dict | None) -> list[str]:
+    """Training passages per provenance x language x scheme, and positives per label x language."""
+    if not counts:
+        return []
+    schemes = sorted({s for langs in counts["schemes"].values() for cells in langs.values() for s in cells})
+    lines = ["", f"## Training passages per provenance, language and scheme ({counts['split']} split)", "",
+             "Passages whose source annotates the scheme (its labels are known there), and in brackets the label "
+             "assignments of that scheme they carry.", "",
+             "| provenance | language | " + " | ".join(schemes) + " |", "|---|---|" + "---|" * len(schemes)]
+    for prov, langs in sorted(counts["schemes"].items()):
+        for lang, cells in sorted(langs.items()):
+            row = [f"{cells[s]['annotated']} ({cells[s]['positives']})" if s in cells else "–" for s in schemes]
+            lines.append(f"| {prov} | {lang} | " + " | ".join(row) + " |")
+    langs = sorted({lang for by_lang in counts["labels"].values() for lang in by_lang})
+    lines += ["", f"## Positive training passages per label and language ({counts['split']} split, all sources)", "",
+              f"Cells below {THIN} are marked with *.", "",
+              "| label | " + " | ".join(langs) + " |", "|---|" + "---|" * len(langs)]
+    for label, by_lang in counts["labels"].items():
+        cells = [f"{by_lang.get(lang, 0)}{'*' if by_lang.get(lang, 0) < THIN else ''}" for lang in langs]
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines

@@ -49,6 +49,24 @@ def split_counts(records: list[LabelledPassage]) -> dict:
     return out
 
 
+def label_counts(records: list[LabelledPassage], taxonomy: Taxonomy, split: str = "train") -> dict:
+    """What the model learnt from, per provenance x language x scheme: passages that annotate the scheme and label
+    assignments in it; and positive passages per label and language."""
+    schemes: dict = {}
+    labels: dict = {i: {} for i in taxonomy.ids}
+    for r in records:
+        if r.split != split:
+            continue
+        by_scheme = schemes.setdefault(r.provenance, {}).setdefault(r.language, {})
+        for scheme in r.schemes or taxonomy.scheme_names():
+            cell = by_scheme.setdefault(scheme, {"annotated": 0, "positives": 0})
+            cell["annotated"] += 1
+            cell["positives"] += sum(taxonomy.scheme_of(x) == scheme for x in r.labels)
+        for x in r.labels:
+            labels[x][r.language] = labels[x].get(r.language, 0) + 1
+    return {"split": split, "schemes": schemes, "labels": labels}
+
+
 def train_tagger(
     records: list[LabelledPassage],
     *,
@@ -78,6 +96,7 @@ def train_tagger(
         "estimator": est.get_params(),
         "data_fingerprint": data_fingerprint(records),
         "counts": split_counts(records),
+        "label_counts": label_counts(records, taxonomy),
         "train_seconds": round(time.time() - started, 1),
     }
     if test:

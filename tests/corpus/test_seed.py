@@ -44,3 +44,13 @@ def test_no_training_passage_shares_a_run_of_words_with_a_held_out_group():
     leaks = [r.id for r in records if r.split != "test" and _runs(r.text) & held_out]
     assert held_out and not leaks, leaks[:10]
     assert (SEED_DIR / "parallel-train").is_dir()
+
+
+def test_every_label_has_at_least_40_seed_passages_in_every_language():
+    counts = defaultdict(int)
+    for r in seed_passages():
+        for label in r.labels:
+            counts[(label, r.language)] += 1
+    thin = [(label, lang, counts[(label, lang)]) for label in default_taxonomy().ids
+            for lang in ("en", "pl", "cs", "sk", "hu") if counts[(label, lang)] < 40]
+    assert not thin, thin

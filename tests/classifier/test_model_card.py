@@ -1,0 +1,42 @@
+"""The model card states what was measured: its consistency weakness follows the numbers, not a fixed sentence."""
+
+from classifier.model_card import render_card
+
+
+def _report(shares: dict[str, float]) -> dict:
+    cells = {s: {"agree": round(v * 100), "groups": 100, "share": v} for s, v in shares.items()}
+    return {"name": "m", "created": "2026-11-27", "seed": 0, "train_seconds": 1.0, "data_fingerprint": "x",
+            "counts": {}, "crosslingual": {"fast": {"same_top_label": cells, "agreement_with_english": {}}}}
+
+
+def test_the_card_names_the_schemes_below_the_consistency_target_and_only_those():
+    card = render_card(_report({"sdg": 0.842, "gd": 0.903, "smart": 0.929}))
+    line = next(x for x in card.splitlines() if x.startswith("- Cross-lingual consistency, fast mode"))
+    assert "sdg (84.2%)" in line and "gd" not in line and "smart" not in line
+    assert "sdg 84/100 = 84.2%" in card
+
+
+def test_no_consistency_weakness_when_every_scheme_meets_the_target():
+    card = render_card(_report({"sdg": 0.95, "gd": 0.91, "smart": 0.90}))
+    assert "- Cross-lingual consistency," not in card
+
+
+def test_training_counts_per_provenance_language_scheme_and_label_reach_the_card():
+    from classifier.taxonomy import default_taxonomy
+    from classifier.train import label_counts
+    from corpus.dataset import LabelledPassage
+
+    tax = default_taxonomy()
+    records = [
+        LabelledPassage("a", "x", "pl", ("sdg:7", "sdg:13", "gd:energy"), "seed", split="train"),
+        LabelledPassage("b", "y", "pl", ("sdg:8",), "mapped:esif", split="train", schemes=("sdg", "gd")),
+        LabelledPassage("c", "z", "pl", ("sdg:8",), "mapped:esif", split="dev", schemes=("sdg",)),  # not counted
+    ]
+    counts = label_counts(records, tax)
+    assert counts["schemes"]["seed"]["pl"] == {"sdg": {"annotated": 1, "positives": 2}, "gd": {"annotated": 1, "positives": 1},
+                                               "smart": {"annotated": 1, "positives": 0}}
+    assert counts["schemes"]["mapped:esif"]["pl"] == {"sdg": {"annotated": 1, "positives": 1}, "gd": {"annotated": 1, "positives": 0}}
+    assert counts["labels"]["sdg:8"] == {"pl": 1} and counts["labels"]["sdg:1"] == {}
+    card = render_card({**_report({"sdg": 0.95}), "label_counts": counts})
+    assert "| mapped:esif | pl | 1 (0) | 1 (1) | – |" in card  # gd, sdg, smart in sorted order
+    assert "| sdg:8 | 1* |" in card
