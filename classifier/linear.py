@@ -24,10 +24,11 @@ class LinearHead(BaseEstimator):
         raise NotImplementedError
 
 
-def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state: int = 0):
+def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state: int = 0, sample_weight=None):
     """Return ``(coef (L, d), intercept (L,), calibration (L, 2), n_train (L, 2))``.
 
     A label with one class only gets a constant score (large negative, or positive when all examples are positive).
+    ``sample_weight`` (n,) weighs the rows in the logistic regressions and in their calibration.
     """
     n_labels = Y.shape[1]
     coef = np.zeros((n_labels, X.shape[1]), dtype=np.float32)
@@ -42,13 +43,15 @@ def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state:
             intercept[j] = 10.0 if len(y) and (y == 1).all() else -10.0
             continue
         Xj = X[known]
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)[known]
+        weights = {} if w is None else {"sample_weight": w}
         k = min(folds, int(min((y == 1).sum(), (y == 0).sum())))
         if k >= 2:
             cv = StratifiedKFold(k, shuffle=True, random_state=random_state)
-            scores = cross_val_predict(make_base(), Xj, y, cv=cv, method="decision_function")
-            platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y)
+            scores = cross_val_predict(make_base(), Xj, y, cv=cv, method="decision_function", params=weights or None)
+            platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y, **weights)
             calib[j] = [platt.coef_[0, 0], platt.intercept_[0]]
-        clf = make_base().fit(Xj, y)
+        clf = make_base().fit(Xj, y, **weights)
         coef[j] = clf.coef_[0]
         intercept[j] = clf.intercept_[0]
     return coef, intercept, calib, n_train

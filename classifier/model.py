@@ -121,7 +121,8 @@ class PassageClassifier(BaseEstimator):
         return self._tfidf(self._counts(X))
 
     # -- fit / predict ----------------------------------------------------------------------------------------
-    def fit(self, X, Y):
+    def fit(self, X, Y, sample_weight=None):
+        """``sample_weight`` (n,): how much each row counts, in both the n-gram model and the concept head."""
         X = list(X)
         Y = np.asarray(Y, dtype=np.int8)
         if Y.ndim != 2 or Y.shape[0] != len(X):
@@ -136,7 +137,8 @@ class PassageClassifier(BaseEstimator):
         # fit on the columns that occur at all; liblinear's cost grows with the width of X
         used = np.flatnonzero(df)
         Xt = self._tfidf(counts)[:, used]
-        coef_used, intercept, calib, n_train = fit_masked_labels(Xt, Y, self._base, self.calibration_folds, self.random_state)
+        coef_used, intercept, calib, n_train = fit_masked_labels(Xt, Y, self._base, self.calibration_folds, self.random_state,
+                                                                  sample_weight)
         coef = np.zeros((Y.shape[1], self.n_features), dtype=np.float32)
         coef[:, used] = coef_used
         if self.max_weights:
@@ -153,7 +155,7 @@ class PassageClassifier(BaseEstimator):
         self.concept_head_ = None
         if self.concept_blend > 0:
             self.concept_head_ = ConceptHead(self.C, self.class_weight, self.calibration_folds, self.random_state)
-            self.concept_head_.fit(concept_counts, Y)
+            self.concept_head_.fit(concept_counts, Y, sample_weight)
         return self
 
     def _base(self) -> LogisticRegression:

@@ -36,6 +36,9 @@ def render_card(report: dict) -> str:
     for s in report.get("sources", []):
         desc, lic = SOURCES.get(s, (s, "?"))
         lines.append(f"- `{s}`: {desc} ({lic})")
+    if report.get("provenance_weights"):
+        lines += ["", "Training weight by provenance (first matching prefix; 0 = left out): "
+                  + ", ".join(f"`{k}` {v:g}" for k, v in report["provenance_weights"].items()) + "."]
     lines += ["", "The seed corpus is project-written text: its held-out split measures fit to our own writing, not "
               "real-world accuracy. Real-world accuracy is measured on the hand-labelled sets of real text.", "",
               "## Passages per split, provenance and language", ""]

@@ -67,6 +67,11 @@ def label_counts(records: list[LabelledPassage], taxonomy: Taxonomy, split: str 
     return {"split": split, "schemes": schemes, "labels": labels}
 
 
+def provenance_weight(provenance: str, weights: dict[str, float] | None) -> float:
+    """The weight of the first ``weights`` key that ``provenance`` starts with (1.0 when none does)."""
+    return next((w for prefix, w in (weights or {}).items() if provenance.startswith(prefix)), 1.0)
+
+
 def train_tagger(
     records: list[LabelledPassage],
     *,
@@ -75,15 +80,21 @@ def train_tagger(
     seed: int = 0,
     estimator_params: dict | None = None,
     train_splits: tuple[str, ...] = ("train",),
+    provenance_weights: dict[str, float] | None = None,
 ) -> tuple[Tagger, dict]:
-    """Fit, tune per-label thresholds on the dev split, and measure on the test split (per language and scheme)."""
+    """Fit, tune per-label thresholds on the dev split, and measure on the test split (per language and scheme).
+
+    ``provenance_weights`` (prefix -> weight, first match wins) weighs training passages by their source; weight 0
+    leaves them out."""
     taxonomy = taxonomy or default_taxonomy()
     started = time.time()
+    records = [r for r in records if r.split not in train_splits or provenance_weight(r.provenance, provenance_weights) > 0]
     train = [r for r in records if r.split in train_splits]
+    weights = np.array([provenance_weight(r.provenance, provenance_weights) for r in train]) if provenance_weights else None
     dev = [r for r in records if r.split == "dev"]
     test = [r for r in records if r.split == "test"]
     est = PassageClassifier(random_state=seed, **(estimator_params or {}))
-    est.fit([(r.text, r.language) for r in train], label_matrix(train, taxonomy))
+    est.fit([(r.text, r.language) for r in train], label_matrix(train, taxonomy), sample_weight=weights)
     thresholds = np.full(len(taxonomy), 0.5)
     if dev:
         Yd = label_matrix(dev, taxonomy)
@@ -94,6 +105,7 @@ def train_tagger(
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "seed": seed,
         "estimator": est.get_params(),
+        "provenance_weights": dict(provenance_weights or {}),
         "data_fingerprint": data_fingerprint(records),
         "counts": split_counts(records),
         "label_counts": label_counts(records, taxonomy),

@@ -80,10 +80,26 @@ def cmd_train(args) -> int:
     report = run_training(out=args.out, sources=args.sources.split(","), seed=args.seed, name=args.name,
                           estimator_params=params or None,
                           embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction,
-                          complete=not args.no_completion)
+                          complete=not args.no_completion, provenance_weights=_weights(args.weight))
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
     return 0
+
+
+def _weights(items: list[str] | None) -> dict[str, float] | None:
+    """``--weight PREFIX=W`` options as a provenance weight table (None: the training defaults; ``--weight none``: all 1)."""
+    if not items:
+        return None
+    if items == ["none"]:
+        return {}
+    out = {}
+    for item in items:
+        prefix, _, value = item.partition("=")
+        try:
+            out[prefix] = float(value)
+        except ValueError:
+            raise SystemExit(f"--weight expects PREFIX=NUMBER, got {item!r}") from None
+    return out
 
 
 def _write_json(payload, target: str | None) -> None:
@@ -333,6 +349,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--no-completion", action="store_true",
                    help="do not let the e5 teacher label the schemes a mapped source leaves unknown")
     t.add_argument("--train-fraction", type=float, default=1.0, help="use only this share of the training split")
+    t.add_argument("--weight", action="append", metavar="PREFIX=W",
+                   help="weight of the training passages whose provenance starts with PREFIX (first match wins; "
+                        "replaces the defaults in classifier/training_run.py); '--weight none' weighs all alike")
     t.add_argument("--param", action="append", default=[], metavar="KEY=JSON",
                    help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")
     t.set_defaults(func=cmd_train)
