@@ -31,11 +31,10 @@ DEFAULT_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 DEFAULT_WEIGHTS = {"weak:sdg-queries": 0.0, "weak:": 0.5}
 
 
-def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: str = "default",
-                 estimator_params: dict | None = None, embeddings: bool = True, distill: bool = True,
-                 train_fraction: float = 1.0, complete: bool = True,
-                 provenance_weights: dict[str, float] | None = None) -> dict:
-    """``provenance_weights`` defaults to ``DEFAULT_WEIGHTS``; ``{}`` weighs every source alike."""
+def training_records(sources=DEFAULT_SOURCES, seed: int = 0, embeddings: bool = True, distill: bool = True,
+                     train_fraction: float = 1.0, complete: bool = True):
+    """``(records, extra, teacher)``: the training set built from its sources (with the teacher's completion of
+    unknown schemes), the distilled pseudo-labelled passages, and the e5 teacher (None without embeddings)."""
     taxonomy = default_taxonomy()
     held_out_rows = esif_devset_rows()
     records = build_training_set(sources, exclude_esif_rows=held_out_rows)
@@ -43,7 +42,7 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
         rng = np.random.default_rng(seed)
         records = [r for r in records if r.split != "train" or rng.random() < train_fraction]
     log.info("training set: %d passages", len(records))
-    teacher = cache = None
+    teacher = None
     extra: list[LabelledPassage] = []
     if embeddings:
         from classifier.distill import complete_schemes, pseudo_labels, train_teacher
@@ -60,6 +59,16 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
             known = {r.hash for r in records}
             pool = [p for p in unlabelled_pool(held_out_rows) if LabelledPassage("", p[1], p[2], (), "").hash not in known]
             extra = [LabelledPassage(**{**r.__dict__, "split": "train"}) for r in pseudo_labels(teacher, pool, taxonomy, cache=cache)]
+    return records, extra, teacher
+
+
+def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: str = "default",
+                 estimator_params: dict | None = None, embeddings: bool = True, distill: bool = True,
+                 train_fraction: float = 1.0, complete: bool = True,
+                 provenance_weights: dict[str, float] | None = None) -> dict:
+    """``provenance_weights`` defaults to ``DEFAULT_WEIGHTS``; ``{}`` weighs every source alike."""
+    taxonomy = default_taxonomy()
+    records, extra, teacher = training_records(sources, seed, embeddings, distill, train_fraction, complete)
     weights = DEFAULT_WEIGHTS if provenance_weights is None else provenance_weights
     tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=estimator_params,
                                   provenance_weights=weights)
