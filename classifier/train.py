@@ -72,6 +72,23 @@ def provenance_weight(provenance: str, weights: dict[str, float] | None) -> floa
     return next((w for prefix, w in (weights or {}).items() if provenance.startswith(prefix)), 1.0)
 
 
+def parse_provenance_weights(items: list[str] | None) -> dict[str, float] | None:
+    """``PREFIX=W`` options as a weight table: None without options (the caller's defaults), ``{}`` for ``none``
+    (every source alike). Raises ValueError on an item that is not ``PREFIX=NUMBER``."""
+    if not items:
+        return None
+    if items == ["none"]:
+        return {}
+    out = {}
+    for item in items:
+        prefix, _, value = item.partition("=")
+        try:
+            out[prefix] = float(value)
+        except ValueError:
+            raise ValueError(f"--weight expects PREFIX=NUMBER, got {item!r}") from None
+    return out
+
+
 def train_tagger(
     records: list[LabelledPassage],
     *,

@@ -66,8 +66,8 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
 
 
 def main(argv: list[str] | None = None) -> int:
+    from classifier.train import parse_provenance_weights
     from classifier.training_run import DEFAULT_WEIGHTS, training_records
-    from service.cli import _weights
 
     ap = argparse.ArgumentParser(prog="python -m evaluation.group_folds", description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=3)
@@ -76,7 +76,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    weights = _weights(args.weight)
+    try:
+        weights = parse_provenance_weights(args.weight)
+    except ValueError as e:
+        ap.error(str(e))
     params = {k: json.loads(v) for k, _, v in (p.partition("=") for p in args.param)}
     records, extra, _ = training_records(seed=args.seed)
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,

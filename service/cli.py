@@ -87,19 +87,13 @@ def cmd_train(args) -> int:
 
 
 def _weights(items: list[str] | None) -> dict[str, float] | None:
-    """``--weight PREFIX=W`` options as a provenance weight table (None: the training defaults; ``--weight none``: all 1)."""
-    if not items:
-        return None
-    if items == ["none"]:
-        return {}
-    out = {}
-    for item in items:
-        prefix, _, value = item.partition("=")
-        try:
-            out[prefix] = float(value)
-        except ValueError:
-            raise SystemExit(f"--weight expects PREFIX=NUMBER, got {item!r}") from None
-    return out
+    """``--weight PREFIX=W`` options (None: the training defaults; ``--weight none``: all sources alike)."""
+    from classifier.train import parse_provenance_weights
+
+    try:
+        return parse_provenance_weights(items)
+    except ValueError as e:
+        raise SystemExit(str(e)) from None
 
 
 def _write_json(payload, target: str | None) -> None:
