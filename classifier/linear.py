@@ -28,7 +28,8 @@ def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state:
     """Return ``(coef (L, d), intercept (L,), calibration (L, 2), n_train (L, 2))``.
 
     A label with one class only gets a constant score (large negative, or positive when all examples are positive).
-    ``sample_weight`` (n,) weighs the rows in the logistic regressions and in their calibration.
+    ``sample_weight`` (n,) weighs the rows in the logistic regressions and in their calibration; (n, L) gives every
+    row a weight per label.
     """
     n_labels = Y.shape[1]
     coef = np.zeros((n_labels, X.shape[1]), dtype=np.float32)
@@ -43,7 +44,7 @@ def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state:
             intercept[j] = 10.0 if len(y) and (y == 1).all() else -10.0
             continue
         Xj = X[known]
-        w = None if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)[known]
+        w = None if sample_weight is None else _column(np.asarray(sample_weight, dtype=np.float64), j)[known]
         weights = {} if w is None else {"sample_weight": w}
         k = min(folds, int(min((y == 1).sum(), (y == 0).sum())))
         if k >= 2:
@@ -55,6 +56,10 @@ def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state:
         coef[j] = clf.coef_[0]
         intercept[j] = clf.intercept_[0]
     return coef, intercept, calib, n_train
+
+
+def _column(weights: np.ndarray, j: int) -> np.ndarray:
+    return weights[:, j] if weights.ndim == 2 else weights
 
 
 def calibrated(scores: np.ndarray, calibration: np.ndarray) -> np.ndarray:

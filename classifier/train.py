@@ -72,6 +72,27 @@ def provenance_weight(provenance: str, weights: dict[str, float] | None) -> floa
     return next((w for prefix, w in (weights or {}).items() if provenance.startswith(prefix)), 1.0)
 
 
+def label_weights(records: list[LabelledPassage], taxonomy: Taxonomy, row_weights: np.ndarray | None = None,
+                  secondary: float = 1.0) -> np.ndarray | None:
+    """Training weights: ``row_weights`` (n,) as they are when ``secondary`` is 1, otherwise an (n, L) matrix in which
+    a positive label that is *not* the passage's primary label, in a scheme where the passage names one (seed
+    passages written about one label), counts ``secondary`` times the row's weight. With ``secondary`` < 1 the model
+    learns that a passage about energy that also serves the climate is more about energy, so the label it ranks
+    first follows the passage's main topic rather than the wording of one language."""
+    if secondary == 1.0:
+        return row_weights
+    ids = taxonomy.ids
+    schemes = [taxonomy.scheme_of(i) for i in ids]
+    W = np.ones((len(records), len(ids))) if row_weights is None else np.repeat(
+        np.asarray(row_weights, dtype=np.float64)[:, None], len(ids), axis=1)
+    for r, rec in enumerate(records):
+        led = {taxonomy.scheme_of(p) for p in rec.primary}
+        for j, (label, scheme) in enumerate(zip(ids, schemes)):
+            if scheme in led and label in rec.labels and label not in rec.primary:
+                W[r, j] *= secondary
+    return W
+
+
 def parse_provenance_weights(items: list[str] | None) -> dict[str, float] | None:
     """``PREFIX=W`` options as a weight table: None without options (the caller's defaults), ``{}`` for ``none``
     (every source alike). Raises ValueError on an item that is not ``PREFIX=NUMBER``."""
@@ -98,16 +119,18 @@ def train_tagger(
     estimator_params: dict | None = None,
     train_splits: tuple[str, ...] = ("train",),
     provenance_weights: dict[str, float] | None = None,
+    secondary_weight: float = 1.0,
 ) -> tuple[Tagger, dict]:
     """Fit, tune per-label thresholds on the dev split, and measure on the test split (per language and scheme).
 
     ``provenance_weights`` (prefix -> weight, first match wins) weighs training passages by their source; weight 0
-    leaves them out."""
+    leaves them out; ``secondary_weight`` weighs the non-primary labels of seed passages (``label_weights``)."""
     taxonomy = taxonomy or default_taxonomy()
     started = time.time()
     records = [r for r in records if r.split not in train_splits or provenance_weight(r.provenance, provenance_weights) > 0]
     train = [r for r in records if r.split in train_splits]
     weights = np.array([provenance_weight(r.provenance, provenance_weights) for r in train]) if provenance_weights else None
+    weights = label_weights(train, taxonomy, weights, secondary_weight)
     dev = [r for r in records if r.split == "dev"]
     test = [r for r in records if r.split == "test"]
     est = PassageClassifier(random_state=seed, **(estimator_params or {}))
@@ -123,6 +146,7 @@ def train_tagger(
         "seed": seed,
         "estimator": est.get_params(),
         "provenance_weights": dict(provenance_weights or {}),
+        "secondary_weight": secondary_weight,
         "data_fingerprint": data_fingerprint(records),
         "counts": split_counts(records),
         "label_counts": label_counts(records, taxonomy),

@@ -29,6 +29,8 @@ DEFAULT_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 # The English plan passages labelled by the SDG keyword queries alone are left out and the other weak English labels
 # count half: they made English rank SDGs unlike its four translations (README "Weighting the weak English labels").
 DEFAULT_WEIGHTS = {"weak:sdg-queries": 0.0, "weak:": 0.5}
+# How much a seed passage's non-primary labels count (classifier.train.label_weights); 1 weighs all labels alike.
+DEFAULT_SECONDARY_WEIGHT = 1.0
 
 
 def training_records(sources=DEFAULT_SOURCES, seed: int = 0, embeddings: bool = True, distill: bool = True,
@@ -65,13 +67,15 @@ def training_records(sources=DEFAULT_SOURCES, seed: int = 0, embeddings: bool = 
 def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: str = "default",
                  estimator_params: dict | None = None, embeddings: bool = True, distill: bool = True,
                  train_fraction: float = 1.0, complete: bool = True,
-                 provenance_weights: dict[str, float] | None = None) -> dict:
-    """``provenance_weights`` defaults to ``DEFAULT_WEIGHTS``; ``{}`` weighs every source alike."""
+                 provenance_weights: dict[str, float] | None = None, secondary_weight: float | None = None) -> dict:
+    """``provenance_weights`` defaults to ``DEFAULT_WEIGHTS`` (``{}`` weighs every source alike), ``secondary_weight``
+    to ``DEFAULT_SECONDARY_WEIGHT``."""
     taxonomy = default_taxonomy()
     records, extra, teacher = training_records(sources, seed, embeddings, distill, train_fraction, complete)
     weights = DEFAULT_WEIGHTS if provenance_weights is None else provenance_weights
+    secondary = DEFAULT_SECONDARY_WEIGHT if secondary_weight is None else secondary_weight
     tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=estimator_params,
-                                  provenance_weights=weights)
+                                  provenance_weights=weights, secondary_weight=secondary)
     completed = any(r.provenance.endswith("+e5") for r in records)
     report["sources"] = list(sources) + (["distilled:e5"] if extra else []) + (["completed:e5"] if completed else [])
     modes = ["fast"]

@@ -56,6 +56,7 @@ class LabelledPassage:
     kind: str | None = None
     unknown: tuple[str, ...] = ()
     meta: dict = field(default_factory=dict)
+    primary: tuple[str, ...] = ()
 
     @property
     def hash(self) -> str:
@@ -98,7 +99,19 @@ def parse_record(obj: dict, where: str = "", default_provenance: str = "user") -
         schemes=tuple(obj.get("schemes") or ()),
         kind=obj.get("kind"),
         unknown=tuple(obj.get("unknown") or ()),
+        primary=_primary(obj.get("primary"), labels, where),
     )
+
+
+def _primary(value, labels: list, where: str) -> tuple[str, ...]:
+    """``primary``: the label (or labels, at most one per scheme) a passage is mainly about; each must be one of
+    its labels."""
+    if not value:
+        return ()
+    found = (value,) if isinstance(value, str) else tuple(value) if isinstance(value, list) else None
+    if found is None or any(p not in labels for p in found):
+        raise DataError(f"{where}: 'primary' must name one or more of the passage's labels")
+    return found
 
 
 def read_jsonl(path: str | Path, default_provenance: str = "user") -> list[LabelledPassage]:

@@ -14,6 +14,7 @@ import csv
 import json
 import logging
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from classifier.taxonomy import Taxonomy, default_taxonomy
@@ -24,13 +25,21 @@ log = logging.getLogger(__name__)
 
 SEED_DIR = Path(__file__).with_name("seed")
 ESIF_MAPPING = Path(__file__).with_name("esif_mapping.json")
+LANGUAGES = ("en", "pl", "cs", "sk", "hu")
 ALL_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 
 
 def seed_passages(seed_dir: Path = SEED_DIR) -> list[LabelledPassage]:
+    """Every seed file. A passage of a one-label file (``<lang>/<scheme>-<label>.jsonl``, e.g. ``pl/sdg-7.jsonl``)
+    written about that label gets it as its ``primary`` label unless the line names one."""
     out = []
     for path in sorted(seed_dir.rglob("*.jsonl")):
-        out.extend(read_jsonl(path, default_provenance="seed"))
+        one_label_file = path.parent.parent == seed_dir and path.parent.name in LANGUAGES
+        focus = path.stem.replace("-", ":", 1) if one_label_file else ""
+        for r in read_jsonl(path, default_provenance="seed"):
+            if focus and not r.primary and r.kind != "hard-negative" and focus in r.labels:
+                r = replace(r, primary=(focus,))
+            out.append(r)
     return out
 
 

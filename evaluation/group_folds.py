@@ -5,7 +5,7 @@ on; choosing training settings by them would tune on the test set. This measures
 groups instead: the train split's parallel groups are dealt into ``folds`` folds by a hash of the group id; for
 each fold a model is trained without that fold's groups (every other training passage stays) and scored on them.
 
-    python -m evaluation.group_folds [--folds 3] [--weight PREFIX=W ...] [--param KEY=JSON ...]
+    python -m evaluation.group_folds [--folds 3] [--weight PREFIX=W ...] [--secondary-weight W] [--param KEY=JSON ...]
 
 Each fold trains a full fast model (about five minutes on two cores); the e5 teacher's steps come from the
 embedding cache of ``stratag train``.
@@ -23,7 +23,7 @@ import numpy as np
 
 from classifier.model import PassageClassifier
 from classifier.taxonomy import default_taxonomy
-from classifier.train import label_matrix, provenance_weight
+from classifier.train import label_matrix, label_weights, provenance_weight
 from corpus.dataset import LabelledPassage
 from evaluation.crosslingual import consistency_of
 
@@ -35,7 +35,7 @@ def fold_of(group: str, folds: int) -> int:
 
 
 def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, provenance_weights: dict | None = None,
-                           estimator_params: dict | None = None, seed: int = 0) -> dict:
+                           estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
     "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "per_fold": [...]}``."""
     taxonomy = default_taxonomy()
@@ -47,7 +47,8 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
         fit = [r for r in train if not (r.group and fold_of(r.group, folds) == k)]
         if not held:
             continue
-        weights = np.array([provenance_weight(r.provenance, provenance_weights) for r in fit])
+        weights = label_weights(fit, taxonomy, np.array([provenance_weight(r.provenance, provenance_weights) for r in fit]),
+                                secondary_weight)
         est = PassageClassifier(random_state=seed, **(estimator_params or {}))
         est.fit([(r.text, r.language) for r in fit], label_matrix(fit, taxonomy), sample_weight=weights)
         report = consistency_of(held, est.predict_proba([(r.text, r.language) for r in held]), taxonomy)
@@ -67,13 +68,14 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
 
 def main(argv: list[str] | None = None) -> int:
     from classifier.train import parse_provenance_weights
-    from classifier.training_run import DEFAULT_WEIGHTS, training_records
+    from classifier.training_run import DEFAULT_SECONDARY_WEIGHT, DEFAULT_WEIGHTS, training_records
 
     ap = argparse.ArgumentParser(prog="python -m evaluation.group_folds", description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=3)
     ap.add_argument("--weight", action="append", metavar="PREFIX=W", help="as for stratag train")
     ap.add_argument("--param", action="append", default=[], metavar="KEY=JSON", help="as for stratag train")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--secondary-weight", type=float, default=None, help="as for stratag train")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
@@ -82,8 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(str(e))
     params = {k: json.loads(v) for k, _, v in (p.partition("=") for p in args.param)}
     records, extra, _ = training_records(seed=args.seed)
+    secondary = DEFAULT_SECONDARY_WEIGHT if args.secondary_weight is None else args.secondary_weight
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,
-                                    params or None, args.seed)
+                                    params or None, args.seed, secondary)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

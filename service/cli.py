@@ -80,7 +80,8 @@ def cmd_train(args) -> int:
     report = run_training(out=args.out, sources=args.sources.split(","), seed=args.seed, name=args.name,
                           estimator_params=params or None,
                           embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction,
-                          complete=not args.no_completion, provenance_weights=_weights(args.weight))
+                          complete=not args.no_completion, provenance_weights=_weights(args.weight),
+                          secondary_weight=args.secondary_weight)
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
     return 0
@@ -346,6 +347,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--weight", action="append", metavar="PREFIX=W",
                    help="weight of the training passages whose provenance starts with PREFIX (first match wins; "
                         "replaces the defaults in classifier/training_run.py); '--weight none' weighs all alike")
+    t.add_argument("--secondary-weight", type=float, default=None, metavar="W",
+                   help="how much a seed passage's labels other than its primary one count (default in "
+                        "classifier/training_run.py)")
     t.add_argument("--param", action="append", default=[], metavar="KEY=JSON",
                    help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")
     t.set_defaults(func=cmd_train)

@@ -54,3 +54,11 @@ def test_every_label_has_at_least_40_seed_passages_in_every_language():
     thin = [(label, lang, counts[(label, lang)]) for label in default_taxonomy().ids
             for lang in ("en", "pl", "cs", "sk", "hu") if counts[(label, lang)] < 40]
     assert not thin, thin
+
+
+def test_one_label_files_give_their_passages_a_primary_label():
+    records = seed_passages()
+    typical = [r for r in records if r.id.startswith("seed-") and r.kind == "typical"]
+    assert typical and all(len(r.primary) == 1 and r.primary[0] in r.labels for r in typical)
+    assert all(r.primary[0].replace(":", "-") in r.id for r in typical)  # seed-pl-sdg-7-001 is about sdg:7
+    assert not any(r.primary for r in records if r.kind == "hard-negative")
