@@ -39,6 +39,8 @@ def render_card(report: dict) -> str:
     if report.get("provenance_weights"):
         lines += ["", "Training weight by provenance (first matching prefix; 0 = left out): "
                   + ", ".join(f"`{k}` {v:g}" for k, v in report["provenance_weights"].items()) + "."]
+    if report.get("secondary_weight", 1.0) != 1.0:
+        lines += ["", f"Labels of a seed passage other than its primary label count {report['secondary_weight']:g} times."]
     lines += ["", "The seed corpus is project-written text: its held-out split measures fit to our own writing, not "
               "real-world accuracy. Real-world accuracy is measured on the hand-labelled sets of real text.", "",
               "## Passages per split, provenance and language", ""]
