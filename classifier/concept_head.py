@@ -27,15 +27,16 @@ class ConceptHead(LinearHead):
         m.data = 1.0 + np.log(m.data)
         return normalize(m @ sp.diags(self.idf_.astype(np.float64)), copy=False)
 
-    def fit(self, counts: sp.csr_matrix, Y: np.ndarray, sample_weight=None) -> "ConceptHead":
-        """``counts``: (n_samples, n_concepts) concept occurrences; ``Y`` as for PassageClassifier."""
+    def fit(self, counts: sp.csr_matrix, Y: np.ndarray, sample_weight=None, nuisance=None) -> "ConceptHead":
+        """``counts``: (n_samples, n_concepts) concept occurrences; ``Y``, ``sample_weight`` as for PassageClassifier;
+        ``nuisance``: source indicator columns seen in training only (``fit_masked_labels``)."""
         counts = sp.csr_matrix(counts)
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         n = counts.shape[0]
         self.idf_ = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
         self.coef_, self.intercept_, self.calibration_, self.n_train_ = fit_masked_labels(
             self._tfidf(counts), np.asarray(Y, dtype=np.int8), self._base, self.calibration_folds, self.random_state,
-            sample_weight)
+            sample_weight, nuisance)
         return self
 
     def predict_proba(self, counts: sp.csr_matrix) -> np.ndarray:

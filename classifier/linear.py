@@ -4,6 +4,7 @@ calibration on cross-validated scores. Used by the n-gram model and the embeddin
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.base import BaseEstimator
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
@@ -24,12 +25,18 @@ class LinearHead(BaseEstimator):
         raise NotImplementedError
 
 
-def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state: int = 0, sample_weight=None):
+def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state: int = 0, sample_weight=None,
+                      nuisance=None):
     """Return ``(coef (L, d), intercept (L,), calibration (L, 2), n_train (L, 2))``.
 
     A label with one class only gets a constant score (large negative, or positive when all examples are positive).
     ``sample_weight`` (n,) weighs the rows in the logistic regressions and in their calibration; (n, L) gives every
     row a weight per label.
+
+    ``nuisance`` (n, k) are extra columns seen in training only (indicators of a passage's source): their weights
+    absorb what is peculiar to a source, such as its own label rates, instead of the words that are common in it.
+    They are dropped from the returned model, and the calibration is fitted on cross-validated scores without them,
+    as the model will score new text.
     """
     n_labels = Y.shape[1]
     coef = np.zeros((n_labels, X.shape[1]), dtype=np.float32)
@@ -43,19 +50,31 @@ def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state:
         if len(np.unique(y)) < 2:
             intercept[j] = 10.0 if len(y) and (y == 1).all() else -10.0
             continue
-        Xj = X[known]
+        Xj = X[known] if nuisance is None else sp.hstack([X[known], nuisance[known]], format="csr")
         w = None if sample_weight is None else _column(np.asarray(sample_weight, dtype=np.float64), j)[known]
         weights = {} if w is None else {"sample_weight": w}
         k = min(folds, int(min((y == 1).sum(), (y == 0).sum())))
         if k >= 2:
             cv = StratifiedKFold(k, shuffle=True, random_state=random_state)
-            scores = cross_val_predict(make_base(), Xj, y, cv=cv, method="decision_function", params=weights or None)
+            if nuisance is None:
+                scores = cross_val_predict(make_base(), Xj, y, cv=cv, method="decision_function", params=weights or None)
+            else:
+                scores = _scores_without_nuisance(make_base, Xj, y, cv, w, X.shape[1])
             platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y, **weights)
             calib[j] = [platt.coef_[0, 0], platt.intercept_[0]]
         clf = make_base().fit(Xj, y, **weights)
-        coef[j] = clf.coef_[0]
+        coef[j] = clf.coef_[0][: X.shape[1]]
         intercept[j] = clf.intercept_[0]
     return coef, intercept, calib, n_train
+
+
+def _scores_without_nuisance(make_base, Xj, y, cv, w, d: int) -> np.ndarray:
+    """Out-of-fold decision scores from the first ``d`` columns only (the nuisance columns' weights left out)."""
+    scores = np.zeros(len(y))
+    for fit_rows, score_rows in cv.split(Xj, y):
+        clf = make_base().fit(Xj[fit_rows], y[fit_rows], **({} if w is None else {"sample_weight": w[fit_rows]}))
+        scores[score_rows] = Xj[score_rows][:, :d] @ clf.coef_[0][:d] + clf.intercept_[0]
+    return scores
 
 
 def _column(weights: np.ndarray, j: int) -> np.ndarray:

@@ -43,6 +43,7 @@ class PassageClassifier(BaseEstimator):
         concept_weight: int = 16,
         fold_accents: bool = False,
         concept_blend: float = 0.4,
+        source_prior: float = 0.0,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -54,6 +55,7 @@ class PassageClassifier(BaseEstimator):
         self.concept_weight = concept_weight
         self.fold_accents = fold_accents
         self.concept_blend = concept_blend
+        self.source_prior = source_prior
 
     # -- features -------------------------------------------------------------------------------------------
     def _word_index(self, word: str, lang: str = "") -> np.ndarray:
@@ -108,6 +110,7 @@ class PassageClassifier(BaseEstimator):
         state.setdefault("concept_weight", 0)  # models saved before the concept lexicon existed
         state.setdefault("fold_accents", False)
         state.setdefault("concept_blend", 0.0)  # models saved before the concept head existed
+        state.setdefault("source_prior", 0.0)
         self.__dict__.update(state)
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -121,8 +124,14 @@ class PassageClassifier(BaseEstimator):
         return self._tfidf(self._counts(X))
 
     # -- fit / predict ----------------------------------------------------------------------------------------
-    def fit(self, X, Y, sample_weight=None):
-        """``sample_weight`` (n,): how much each row counts, in both the n-gram model and the concept head."""
+    def fit(self, X, Y, sample_weight=None, sources=None):
+        """``sample_weight`` (n,) or (n, L): how much each row counts, in both the n-gram model and the concept head.
+
+        ``sources`` (n,): where each row comes from (``""`` for the reference source, the prose written like the
+        documents stratag reads). With ``source_prior`` > 0 every other source gets an indicator column of that
+        value, seen in training only (``classifier.linear.fit_masked_labels``, ``nuisance``): a source's own label
+        rates (EU project titles of one programme, weakly labelled English plans) then go to its indicator instead of
+        to the words frequent in that source and language, and new text is scored as reference prose."""
         X = list(X)
         Y = np.asarray(Y, dtype=np.int8)
         if Y.ndim != 2 or Y.shape[0] != len(X):
@@ -137,8 +146,9 @@ class PassageClassifier(BaseEstimator):
         # fit on the columns that occur at all; liblinear's cost grows with the width of X
         used = np.flatnonzero(df)
         Xt = self._tfidf(counts)[:, used]
+        nuisance = self._source_columns(sources, len(X))
         coef_used, intercept, calib, n_train = fit_masked_labels(Xt, Y, self._base, self.calibration_folds, self.random_state,
-                                                                  sample_weight)
+                                                                  sample_weight, nuisance)
         coef = np.zeros((Y.shape[1], self.n_features), dtype=np.float32)
         coef[:, used] = coef_used
         if self.max_weights:
@@ -155,8 +165,20 @@ class PassageClassifier(BaseEstimator):
         self.concept_head_ = None
         if self.concept_blend > 0:
             self.concept_head_ = ConceptHead(self.C, self.class_weight, self.calibration_folds, self.random_state)
-            self.concept_head_.fit(concept_counts, Y, sample_weight)
+            self.concept_head_.fit(concept_counts, Y, sample_weight, nuisance)
         return self
+
+    def _source_columns(self, sources, n: int) -> sp.csr_matrix | None:
+        self.sources_ = ()
+        if not self.source_prior or sources is None:
+            return None
+        if len(sources) != n:
+            raise ValueError("sources must be aligned with X")
+        self.sources_ = tuple(sorted({s for s in sources if s}))
+        col = {s: i for i, s in enumerate(self.sources_)}
+        rows = [i for i, s in enumerate(sources) if s]
+        return sp.csr_matrix((np.full(len(rows), float(self.source_prior)), (rows, [col[sources[i]] for i in rows])),
+                             shape=(n, len(self.sources_)))
 
     def _base(self) -> LogisticRegression:
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")

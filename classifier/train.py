@@ -93,6 +93,15 @@ def label_weights(records: list[LabelledPassage], taxonomy: Taxonomy, row_weight
     return W
 
 
+def source_key(record: LabelledPassage) -> str:
+    """The source a training passage comes from, for ``PassageClassifier(source_prior=...)``: ``""`` for the seed
+    corpus (prose written like the strategies stratag reads), else the provenance without its completion suffix and
+    the language (``mapped:esif|hu``): each programme's titles have their own label rates in each language."""
+    if record.provenance == "seed":
+        return ""
+    return f"{record.provenance.split('+')[0]}|{record.language}"
+
+
 def parse_provenance_weights(items: list[str] | None) -> dict[str, float] | None:
     """``PREFIX=W`` options as a weight table: None without options (the caller's defaults), ``{}`` for ``none``
     (every source alike). Raises ValueError on an item that is not ``PREFIX=NUMBER``."""
@@ -134,7 +143,8 @@ def train_tagger(
     dev = [r for r in records if r.split == "dev"]
     test = [r for r in records if r.split == "test"]
     est = PassageClassifier(random_state=seed, **(estimator_params or {}))
-    est.fit([(r.text, r.language) for r in train], label_matrix(train, taxonomy), sample_weight=weights)
+    est.fit([(r.text, r.language) for r in train], label_matrix(train, taxonomy), sample_weight=weights,
+            sources=[source_key(r) for r in train])
     thresholds = np.full(len(taxonomy), 0.5)
     if dev:
         Yd = label_matrix(dev, taxonomy)

@@ -23,7 +23,7 @@ import numpy as np
 
 from classifier.model import PassageClassifier
 from classifier.taxonomy import default_taxonomy
-from classifier.train import label_matrix, label_weights, provenance_weight
+from classifier.train import label_matrix, label_weights, provenance_weight, source_key
 from corpus.dataset import LabelledPassage
 from evaluation.crosslingual import consistency_of
 
@@ -50,7 +50,8 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
         weights = label_weights(fit, taxonomy, np.array([provenance_weight(r.provenance, provenance_weights) for r in fit]),
                                 secondary_weight)
         est = PassageClassifier(random_state=seed, **(estimator_params or {}))
-        est.fit([(r.text, r.language) for r in fit], label_matrix(fit, taxonomy), sample_weight=weights)
+        est.fit([(r.text, r.language) for r in fit], label_matrix(fit, taxonomy), sample_weight=weights,
+                sources=[source_key(r) for r in fit])
         report = consistency_of(held, est.predict_proba([(r.text, r.language) for r in held]), taxonomy)
         per_fold.append({"fold": k, "groups": len({r.group for r in held}),
                          **{key: {s: c["share"] for s, c in report[key].items()} for key in totals}})
