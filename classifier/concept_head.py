@@ -27,7 +27,8 @@ class ConceptHead(LinearHead):
         m.data = 1.0 + np.log(m.data)
         return normalize(m @ sp.diags(self.idf_.astype(np.float64)), copy=False)
 
-    def fit(self, counts: sp.csr_matrix, Y: np.ndarray, sample_weight=None, nuisance=None) -> "ConceptHead":
+    def fit(self, counts: sp.csr_matrix, Y: np.ndarray, sample_weight=None, nuisance=None,
+            marginal: bool = False) -> "ConceptHead":
         """``counts``: (n_samples, n_concepts) concept occurrences; ``Y``, ``sample_weight`` as for PassageClassifier;
         ``nuisance``: source indicator columns seen in training only (``fit_masked_labels``)."""
         counts = sp.csr_matrix(counts)
@@ -36,7 +37,7 @@ class ConceptHead(LinearHead):
         self.idf_ = (np.log((1 + n) / (1 + df)) + 1.0).astype(np.float32)
         self.coef_, self.intercept_, self.calibration_, self.n_train_ = fit_masked_labels(
             self._tfidf(counts), np.asarray(Y, dtype=np.int8), self._base, self.calibration_folds, self.random_state,
-            sample_weight, nuisance)
+            sample_weight, nuisance, marginal)
         return self
 
     def predict_proba(self, counts: sp.csr_matrix) -> np.ndarray:

@@ -26,7 +26,7 @@ class LinearHead(BaseEstimator):
 
 
 def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state: int = 0, sample_weight=None,
-                      nuisance=None):
+                      nuisance=None, marginal: bool = False):
     """Return ``(coef (L, d), intercept (L,), calibration (L, 2), n_train (L, 2))``.
 
     A label with one class only gets a constant score (large negative, or positive when all examples are positive).
@@ -36,7 +36,8 @@ def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state:
     ``nuisance`` (n, k) are extra columns seen in training only (indicators of a passage's source): their weights
     absorb what is peculiar to a source, such as its own label rates, instead of the words that are common in it.
     They are dropped from the returned model, and the calibration is fitted on cross-validated scores without them,
-    as the model will score new text.
+    as the model will score new text. With ``marginal`` their mean effect over the label's training rows goes into
+    the intercept instead: new text is scored as if from the training mix of sources, the same for every language.
     """
     n_labels = Y.shape[1]
     coef = np.zeros((n_labels, X.shape[1]), dtype=np.float32)
@@ -59,22 +60,31 @@ def fit_masked_labels(X, Y: np.ndarray, make_base, folds: int = 3, random_state:
             if nuisance is None:
                 scores = cross_val_predict(make_base(), Xj, y, cv=cv, method="decision_function", params=weights or None)
             else:
-                scores = _scores_without_nuisance(make_base, Xj, y, cv, w, X.shape[1])
+                scores = _scores_without_nuisance(make_base, Xj, y, cv, w, X.shape[1], marginal)
             platt = LogisticRegression(C=1e4).fit(scores.reshape(-1, 1), y, **weights)
             calib[j] = [platt.coef_[0, 0], platt.intercept_[0]]
         clf = make_base().fit(Xj, y, **weights)
         coef[j] = clf.coef_[0][: X.shape[1]]
-        intercept[j] = clf.intercept_[0]
+        intercept[j] = clf.intercept_[0] + (_mean_effect(Xj, clf.coef_[0], X.shape[1], w) if marginal else 0.0)
     return coef, intercept, calib, n_train
 
 
-def _scores_without_nuisance(make_base, Xj, y, cv, w, d: int) -> np.ndarray:
-    """Out-of-fold decision scores from the first ``d`` columns only (the nuisance columns' weights left out)."""
+def _scores_without_nuisance(make_base, Xj, y, cv, w, d: int, marginal: bool = False) -> np.ndarray:
+    """Out-of-fold decision scores from the first ``d`` columns only (the nuisance columns' weights left out, or with
+    ``marginal`` replaced by their mean effect on the fold's training rows)."""
     scores = np.zeros(len(y))
     for fit_rows, score_rows in cv.split(Xj, y):
-        clf = make_base().fit(Xj[fit_rows], y[fit_rows], **({} if w is None else {"sample_weight": w[fit_rows]}))
-        scores[score_rows] = Xj[score_rows][:, :d] @ clf.coef_[0][:d] + clf.intercept_[0]
+        fw = None if w is None else w[fit_rows]
+        clf = make_base().fit(Xj[fit_rows], y[fit_rows], **({} if fw is None else {"sample_weight": fw}))
+        offset = _mean_effect(Xj[fit_rows], clf.coef_[0], d, fw) if marginal else 0.0
+        scores[score_rows] = Xj[score_rows][:, :d] @ clf.coef_[0][:d] + clf.intercept_[0] + offset
     return scores
+
+
+def _mean_effect(Xj, coef: np.ndarray, d: int, w) -> float:
+    """The (weighted) mean over rows of the nuisance columns' contribution to the score."""
+    per_row = np.asarray(Xj[:, d:] @ coef[d:]).ravel()
+    return float(np.average(per_row, weights=w)) if len(per_row) else 0.0
 
 
 def _column(weights: np.ndarray, j: int) -> np.ndarray:

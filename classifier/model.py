@@ -44,6 +44,7 @@ class PassageClassifier(BaseEstimator):
         fold_accents: bool = False,
         concept_blend: float = 0.4,
         source_prior: float = 0.0,
+        source_marginal: bool = False,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -56,6 +57,7 @@ class PassageClassifier(BaseEstimator):
         self.fold_accents = fold_accents
         self.concept_blend = concept_blend
         self.source_prior = source_prior
+        self.source_marginal = source_marginal
 
     # -- features -------------------------------------------------------------------------------------------
     def _word_index(self, word: str, lang: str = "") -> np.ndarray:
@@ -111,6 +113,7 @@ class PassageClassifier(BaseEstimator):
         state.setdefault("fold_accents", False)
         state.setdefault("concept_blend", 0.0)  # models saved before the concept head existed
         state.setdefault("source_prior", 0.0)
+        state.setdefault("source_marginal", False)
         self.__dict__.update(state)
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -131,7 +134,8 @@ class PassageClassifier(BaseEstimator):
         documents stratag reads). With ``source_prior`` > 0 every other source gets an indicator column of that
         value, seen in training only (``classifier.linear.fit_masked_labels``, ``nuisance``): a source's own label
         rates (EU project titles of one programme, weakly labelled English plans) then go to its indicator instead of
-        to the words frequent in that source and language, and new text is scored as reference prose."""
+        to the words frequent in that source and language, and new text is scored as reference prose (with
+        ``source_marginal``: as the training mix of sources, one shift per label for every language)."""
         X = list(X)
         Y = np.asarray(Y, dtype=np.int8)
         if Y.ndim != 2 or Y.shape[0] != len(X):
@@ -148,7 +152,7 @@ class PassageClassifier(BaseEstimator):
         Xt = self._tfidf(counts)[:, used]
         nuisance = self._source_columns(sources, len(X))
         coef_used, intercept, calib, n_train = fit_masked_labels(Xt, Y, self._base, self.calibration_folds, self.random_state,
-                                                                  sample_weight, nuisance)
+                                                                  sample_weight, nuisance, self.source_marginal)
         coef = np.zeros((Y.shape[1], self.n_features), dtype=np.float32)
         coef[:, used] = coef_used
         if self.max_weights:
@@ -165,7 +169,7 @@ class PassageClassifier(BaseEstimator):
         self.concept_head_ = None
         if self.concept_blend > 0:
             self.concept_head_ = ConceptHead(self.C, self.class_weight, self.calibration_folds, self.random_state)
-            self.concept_head_.fit(concept_counts, Y, sample_weight, nuisance)
+            self.concept_head_.fit(concept_counts, Y, sample_weight, nuisance, self.source_marginal)
         return self
 
     def _source_columns(self, sources, n: int) -> sp.csr_matrix | None:

@@ -30,11 +30,13 @@ def test_a_source_indicator_absorbs_the_source_label_habit(tiny_records):
     records, energy_texts = _with_habit(tiny_records)
     j = default_taxonomy().index("sdg:4")
     p = {}
-    for prior in (0.0, 1.0):
-        tagger, _ = train_tagger(records, estimator_params={**SMALL, "source_prior": prior})
-        p[prior] = tagger.predict_texts(energy_texts)[:, j]
+    for prior, marginal in ((0.0, False), (1.0, False), (1.0, True)):
+        tagger, _ = train_tagger(records, estimator_params={**SMALL, "source_prior": prior, "source_marginal": marginal})
+        p[prior, marginal] = tagger.predict_texts(energy_texts)[:, j]
         assert tagger.estimator.sources_ == (("mapped:habit|en",) if prior else ())
-    assert (p[1.0] < p[0.0] - 0.1).all()
+    assert (p[1.0, False] < p[0.0, False] - 0.1).all()
+    # scored as the training mix of sources: the habit's share of the rows comes back, the same for every text
+    assert (p[1.0, False] < p[1.0, True]).all() and (p[1.0, True] < p[0.0, False]).all()
 
 
 def test_indicators_are_dropped_from_the_model_and_need_aligned_sources(tiny_records):
