@@ -29,9 +29,9 @@ DEFAULT_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 # The English plan passages labelled by the SDG keyword queries alone are left out and the other weak English labels
 # count half: they made English rank SDGs unlike its four translations (README "Weighting the weak English labels").
 DEFAULT_WEIGHTS = {"weak:sdg-queries": 0.0, "weak:": 0.5}
-# Estimator settings of the shipped model (``--param KEY=VALUE`` overrides one). Source indicators seen in training
-# only: each non-seed source's own label rates stay with its indicator (README "Source indicators").
-DEFAULT_ESTIMATOR_PARAMS = {"source_prior": 1.0}
+# Estimator settings of the shipped model beyond PassageClassifier's defaults (``--param KEY=VALUE`` overrides one).
+# Source indicators (``source_prior``) were measured and not kept: README "Source indicators".
+DEFAULT_ESTIMATOR_PARAMS: dict = {}
 # How much a seed passage's non-primary labels count (classifier.train.label_weights); 1 weighs all labels alike.
 DEFAULT_SECONDARY_WEIGHT = 1.0
 
