@@ -23,9 +23,9 @@ def test_every_training_group_is_scored_once_by_a_model_that_did_not_see_it(tiny
     seen = []
     fit = model_module.PassageClassifier.fit
 
-    def spy(self, X, Y, sample_weight=None):
+    def spy(self, X, Y, sample_weight=None, sources=None):
         seen.append({text for text, _ in X})
-        return fit(self, X, Y, sample_weight=sample_weight)
+        return fit(self, X, Y, sample_weight=sample_weight, sources=sources)
 
     monkeypatch.setattr(model_module.PassageClassifier, "fit", spy)
     out = group_fold_consistency(records, folds=3, estimator_params=SMALL)
@@ -46,7 +46,7 @@ def test_weight_zero_sources_are_left_out(tiny_records, monkeypatch):
     sizes = []
     fit = model_module.PassageClassifier.fit
     monkeypatch.setattr(model_module.PassageClassifier, "fit",
-                        lambda self, X, Y, sample_weight=None: sizes.append(len(X)) or fit(self, X, Y, sample_weight))
+                        lambda self, X, Y, sample_weight=None, sources=None: sizes.append(len(X)) or fit(self, X, Y, sample_weight, sources))
     hu = [replace(r, provenance="other") if r.language == "hu" else r for r in records]
     group_fold_consistency(hu, folds=2, provenance_weights={"other": 0.0}, estimator_params=SMALL)
     assert sum(sizes) == len([r for r in records if r.language != "hu"])  # each non-Hungarian row fits in one fold
