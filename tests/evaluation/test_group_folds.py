@@ -45,8 +45,12 @@ def test_weight_zero_sources_are_left_out(tiny_records, monkeypatch):
     records = _as_groups(tiny_records)
     sizes = []
     fit = model_module.PassageClassifier.fit
-    monkeypatch.setattr(model_module.PassageClassifier, "fit",
-                        lambda self, X, Y, sample_weight=None, sources=None: sizes.append(len(X)) or fit(self, X, Y, sample_weight, sources))
+
+    def counting(self, X, Y, sample_weight=None, sources=None):
+        sizes.append(len(X))
+        return fit(self, X, Y, sample_weight, sources)
+
+    monkeypatch.setattr(model_module.PassageClassifier, "fit", counting)
     hu = [replace(r, provenance="other") if r.language == "hu" else r for r in records]
     group_fold_consistency(hu, folds=2, provenance_weights={"other": 0.0}, estimator_params=SMALL)
     assert sum(sizes) == len([r for r in records if r.language != "hu"])  # each non-Hungarian row fits in one fold
