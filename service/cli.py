@@ -229,8 +229,8 @@ def cmd_evaluate_crosslingual(args) -> int:
     from classifier.taxonomy import default_taxonomy
     from evaluation.crosslingual import consistency_report, heldout_parallel, render
 
-    report = consistency_report(load_tagger(args.model), heldout_parallel(), default_taxonomy(), args.mode)
-    sys.stdout.write((json.dumps(report, indent=1) if args.json else render(report, args.mode)) + "\n")
+    report = consistency_report(load_tagger(args.model), heldout_parallel(args.set), default_taxonomy(), args.mode)
+    sys.stdout.write((json.dumps(report, indent=1) if args.json else render(report, args.mode, args.set)) + "\n")
     return 0
 
 
@@ -283,6 +283,8 @@ def _evaluate_parsers(sub, model_opt) -> None:
     r.set_defaults(func=cmd_evaluate)
     x = es.add_parser("crosslingual", help="same top label in every language on the held-out parallel passages")
     model_opt(x, mode=True)
+    x.add_argument("--set", choices=["A", "B", "all"], default="all",
+                   help="held-out batch: A (the first 115 groups), B (150 groups written later) or all")
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
     ag = es.add_parser("agreement", help="agreement of the two annotators of the hand-labelled sets")
