@@ -68,13 +68,15 @@ def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: s
 def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict:
     """``same_top_label`` per scheme; ``single_label`` the same on the groups with exactly one gold label in the
     scheme (where "the top label" is well defined: with two true labels either may come first);
-    ``top_is_gold`` the share of groups whose top label is a gold label in every language."""
+    ``top_is_gold`` the share of groups whose top label is a gold label in every language; ``top_is_primary``, on
+    the groups that name a primary label in the scheme, the share whose top label is that label in every language."""
     scheme_of = [taxonomy.scheme_of(i) for i in taxonomy.ids]
     ids = list(taxonomy.ids)
     same: dict = {}
     single: dict = {}
     agree: dict = {}
     gold_top: dict = {}
+    primary_top: dict = {}
     for scheme in ["all"] + sorted(set(scheme_of)):
         in_scheme = [lab for lab in ids if scheme == "all" or scheme_of[ids.index(lab)] == scheme]
         n_gold = [sum(lab in in_scheme for lab in r.labels) for r in records]
@@ -89,19 +91,30 @@ def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> d
         for i in keep:
             by_group[records[i].group].append(i)
         hits = sum(all(ids[cols[np.argmax(P[i, cols])]] in records[i].labels for i in rows) for rows in by_group.values())
-        gold_top[scheme] = {"groups": len(by_group), "agree": hits, "share": round(hits / len(by_group), 4) if by_group else 0.0}
+        gold_top[scheme] = _cell(hits, len(by_group))
         if scheme != "all":
+            led = {g: rows for g, rows in by_group.items() if any(p in in_scheme for p in records[rows[0]].primary)}
+            hits = sum(all(ids[cols[np.argmax(P[i, cols])]] in records[i].primary for i in rows) for rows in led.values())
+            primary_top[scheme] = _cell(hits, len(led))
             agree[scheme] = agreement_with_english([records[i].group for i in keep], [records[i].language for i in keep],
                                                    P[keep], scheme_of)[scheme]
-    return {"same_top_label": same, "single_label": single, "top_is_gold": gold_top, "agreement_with_english": agree}
+    return {"same_top_label": same, "single_label": single, "top_is_gold": gold_top, "top_is_primary": primary_top,
+            "agreement_with_english": agree}
+
+
+def _cell(agree: int, groups: int) -> dict:
+    return {"groups": groups, "agree": agree, "share": round(agree / groups, 4) if groups else 0.0}
 
 
 def render(report: dict, mode: str, which: str = "all") -> str:
     lines = [f"Cross-lingual consistency, {mode} mode (held-out parallel groups, set {which})"]
     for key, what in (("same_top_label", "same top label in every language"),
                       ("single_label", "same top label, groups with one gold label"),
-                      ("top_is_gold", "top label is a gold label in every language")):
+                      ("top_is_gold", "top label is a gold label in every language"),
+                      ("top_is_primary", "top label is the primary label in every language")):
         for scheme, c in report.get(key, {}).items():
+            if not c["groups"]:
+                continue
             lines.append(f"  {what}, {scheme:5}: {c['agree']}/{c['groups']} = {c['share']:.1%}")
     for scheme, by_lang in report["agreement_with_english"].items():
         cells = ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items())

@@ -27,6 +27,23 @@ def test_a_scheme_is_scored_only_on_groups_labelled_in_it():
     assert out["agreement_with_english"]["gd"] == {"hu": 0.0, "pl": 1.0}
 
 
+def test_top_is_primary_counts_only_groups_that_name_a_primary_label():
+    from dataclasses import replace
+
+    tax = default_taxonomy()
+    records = [replace(r, primary=("sdg:7",)) for r in _group("g1", ("sdg:7", "sdg:13"))] + _group("g2", ("sdg:4",))
+    P = np.zeros((6, len(tax.ids)))
+    sdg4, sdg7, sdg13 = (tax.ids.index(x) for x in ("sdg:4", "sdg:7", "sdg:13"))
+    P[0:3, sdg7] = 0.9
+    P[2, sdg13] = 0.95  # Hungarian puts the secondary SDG first
+    P[3:6, sdg4] = 0.9
+    out = consistency_of(records, P, tax)
+    assert out["top_is_primary"]["sdg"] == {"groups": 1, "agree": 0, "share": 0.0}
+    assert out["top_is_gold"]["sdg"] == {"groups": 2, "agree": 2, "share": 1.0}
+    P[2, sdg13] = 0.5
+    assert consistency_of(records, P, tax)["top_is_primary"]["sdg"]["agree"] == 1
+
+
 def test_heldout_groups_are_test_split_and_have_several_languages():
     records = heldout_parallel()
     assert records and all(r.split == "test" and r.group for r in records)
