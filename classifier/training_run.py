@@ -29,9 +29,6 @@ DEFAULT_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 # The English plan passages labelled by the SDG keyword queries alone are left out and the other weak English labels
 # count half: they made English rank SDGs unlike its four translations (README "Weighting the weak English labels").
 DEFAULT_WEIGHTS = {"weak:sdg-queries": 0.0, "weak:": 0.5}
-# Estimator settings of the shipped model beyond PassageClassifier's defaults (``--param KEY=VALUE`` overrides one).
-# Source indicators (``source_prior``) were measured and not kept: README "Source indicators".
-DEFAULT_ESTIMATOR_PARAMS: dict = {}
 # How much a seed passage's non-primary labels count (classifier.train.label_weights); 1 weighs all labels alike.
 DEFAULT_SECONDARY_WEIGHT = 1.0
 
@@ -77,8 +74,7 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     records, extra, teacher = training_records(sources, seed, embeddings, distill, train_fraction, complete)
     weights = DEFAULT_WEIGHTS if provenance_weights is None else provenance_weights
     secondary = DEFAULT_SECONDARY_WEIGHT if secondary_weight is None else secondary_weight
-    params = {**DEFAULT_ESTIMATOR_PARAMS, **(estimator_params or {})}
-    tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=params,
+    tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=estimator_params,
                                   provenance_weights=weights, secondary_weight=secondary)
     completed = any(r.provenance.endswith("+e5") for r in records)
     report["sources"] = list(sources) + (["distilled:e5"] if extra else []) + (["completed:e5"] if completed else [])

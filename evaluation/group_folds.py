@@ -69,8 +69,7 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
 
 def main(argv: list[str] | None = None) -> int:
     from classifier.train import parse_provenance_weights
-    from classifier.training_run import (DEFAULT_ESTIMATOR_PARAMS, DEFAULT_SECONDARY_WEIGHT, DEFAULT_WEIGHTS,
-                                         training_records)
+    from classifier.training_run import DEFAULT_SECONDARY_WEIGHT, DEFAULT_WEIGHTS, training_records
 
     ap = argparse.ArgumentParser(prog="python -m evaluation.group_folds", description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=3)
@@ -88,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     records, extra, _ = training_records(seed=args.seed)
     secondary = DEFAULT_SECONDARY_WEIGHT if args.secondary_weight is None else args.secondary_weight
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,
-                                    {**DEFAULT_ESTIMATOR_PARAMS, **params}, args.seed, secondary)
+                                    params or None, args.seed, secondary)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 
