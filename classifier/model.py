@@ -122,6 +122,14 @@ class PassageClassifier(BaseEstimator):
         m = m @ sp.diags(self.idf_.astype(np.float64))
         return normalize(m, copy=False)
 
+    def head_features(self, X) -> sp.csr_matrix:
+        """The n-gram TF-IDF columns next to the concept head's (``classifier/primary_head.py`` learns from both)."""
+        self._check_fitted()
+        counts, concept_counts = self._count_matrices(X)
+        head = self.__dict__.get("concept_head_")
+        parts = [self._tfidf(counts)] + ([head._tfidf(concept_counts)] if head is not None else [])
+        return sp.hstack(parts, format="csr")
+
     def transform(self, X) -> sp.csr_matrix:
         self._check_fitted()
         return self._tfidf(self._counts(X))

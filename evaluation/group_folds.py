@@ -5,7 +5,8 @@ on; choosing training settings by them would tune on the test set. This measures
 groups instead: the train split's parallel groups are dealt into ``folds`` folds by a hash of the group id; for
 each fold a model is trained without that fold's groups (every other training passage stays) and scored on them.
 
-    python -m evaluation.group_folds [--folds 3] [--weight PREFIX=W ...] [--secondary-weight W] [--param KEY=JSON ...]
+    python -m evaluation.group_folds [--folds 3] [--weight PREFIX=W ...] [--secondary-weight W] [--primary-head]
+        [--param KEY=JSON ...]
 
 Each fold trains a full fast model (about five minutes on two cores); the e5 teacher's steps come from the
 embedding cache of ``stratag train``.
@@ -22,6 +23,7 @@ import sys
 import numpy as np
 
 from classifier.model import PassageClassifier
+from classifier.primary_head import PrimaryHead
 from classifier.taxonomy import default_taxonomy
 from classifier.train import label_matrix, label_weights, provenance_weight, source_key
 from corpus.dataset import LabelledPassage
@@ -35,12 +37,15 @@ def fold_of(group: str, folds: int) -> int:
 
 
 def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, provenance_weights: dict | None = None,
-                           estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0) -> dict:
+                           estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0,
+                           primary_head: bool = False) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
-    "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "per_fold": [...]}``."""
+    "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "per_fold": [...]}``. With
+    ``primary_head`` also ``main_label``: the same top label when each fold's ``PrimaryHead`` (trained on the fold's
+    passages that name a primary label) orders the labels above 0.5."""
     taxonomy = default_taxonomy()
     train = [r for r in records if r.split == "train" and provenance_weight(r.provenance, provenance_weights) > 0]
-    totals: dict = {"same_top_label": {}, "single_label": {}}
+    totals: dict = {"same_top_label": {}, "single_label": {}, **({"main_label": {}} if primary_head else {})}
     per_fold = []
     for k in range(folds):
         held = [r for r in train if r.group and fold_of(r.group, folds) == k]
@@ -52,7 +57,14 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
         est = PassageClassifier(random_state=seed, **(estimator_params or {}))
         est.fit([(r.text, r.language) for r in fit], label_matrix(fit, taxonomy), sample_weight=weights,
                 sources=[source_key(r) for r in fit])
-        report = consistency_of(held, est.predict_proba([(r.text, r.language) for r in held]), taxonomy)
+        P = est.predict_proba([(r.text, r.language) for r in held])
+        report = consistency_of(held, P, taxonomy)
+        if primary_head:
+            led = [r for r in fit if r.primary]
+            head = PrimaryHead().fit(est.head_features([(r.text, r.language) for r in led]), [r.primary for r in led], taxonomy)
+            ordered = head.main_first(est.head_features([(r.text, r.language) for r in held]), P, list(taxonomy.ids), 0.5,
+                                      taxonomy)
+            report["main_label"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
         per_fold.append({"fold": k, "groups": len({r.group for r in held}),
                          **{key: {s: c["share"] for s, c in report[key].items()} for key in totals}})
         for key in totals:
@@ -77,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--param", action="append", default=[], metavar="KEY=JSON", help="as for stratag train")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--secondary-weight", type=float, default=None, help="as for stratag train")
+    ap.add_argument("--primary-head", action="store_true", help="also score the top label chosen by a primary head")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
@@ -87,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     records, extra, _ = training_records(seed=args.seed)
     secondary = DEFAULT_SECONDARY_WEIGHT if args.secondary_weight is None else args.secondary_weight
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,
-                                    params or None, args.seed, secondary)
+                                    params or None, args.seed, secondary, args.primary_head)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

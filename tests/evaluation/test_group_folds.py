@@ -54,3 +54,15 @@ def test_weight_zero_sources_are_left_out(tiny_records, monkeypatch):
     hu = [replace(r, provenance="other") if r.language == "hu" else r for r in records]
     group_fold_consistency(hu, folds=2, provenance_weights={"other": 0.0}, estimator_params=SMALL)
     assert sum(sizes) == len([r for r in records if r.language != "hu"])  # each non-Hungarian row fits in one fold
+
+
+def test_primary_head_option_scores_the_main_label_on_the_same_groups(tiny_records):
+    records = _as_groups(tiny_records)
+    # the groups' own passages name no primary label; passages outside the groups do (as the one-label seed files)
+    main = {"sdg:7": "sdg:7", "sdg:4": "sdg:4", "sdg:11": "sdg:11", "sdg:16": "sdg:16"}
+    led = [replace(r, id=f"{r.id}-led", text=f"{r.text} [led]", group=None,
+                   primary=tuple(main[x] for x in r.labels if x in main)) for r in tiny_records]
+    out = group_fold_consistency(records + led, folds=3, estimator_params=SMALL, primary_head=True)
+    assert out["main_label"]["sdg"]["groups"] == out["same_top_label"]["sdg"]["groups"] == 12
+    assert all("main_label" in f for f in out["per_fold"])
+    assert "main_label" not in group_fold_consistency(records, folds=3, estimator_params=SMALL)
