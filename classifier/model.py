@@ -126,9 +126,11 @@ class PassageClassifier(BaseEstimator):
         """The n-gram TF-IDF columns next to the concept head's (``classifier/primary_head.py`` learns from both)."""
         self._check_fitted()
         counts, concept_counts = self._count_matrices(X)
+        return self._head_features(self._tfidf(counts), concept_counts)
+
+    def _head_features(self, tfidf: sp.csr_matrix, concept_counts: sp.csr_matrix) -> sp.csr_matrix:
         head = self.__dict__.get("concept_head_")
-        parts = [self._tfidf(counts)] + ([head._tfidf(concept_counts)] if head is not None else [])
-        return sp.hstack(parts, format="csr")
+        return sp.hstack([tfidf] + ([head._tfidf(concept_counts)] if head is not None else []), format="csr")
 
     def transform(self, X) -> sp.csr_matrix:
         self._check_fitted()
@@ -208,13 +210,18 @@ class PassageClassifier(BaseEstimator):
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated probability of every label for every passage, shape (n_samples, n_labels)."""
+        return self.predict_proba_and_features(X)[0]
+
+    def predict_proba_and_features(self, X, features: bool = False) -> tuple[np.ndarray, sp.csr_matrix | None]:
+        """``(predict_proba(X), head_features(X) if features else None)`` from one tokenisation pass."""
         self._check_fitted()
         counts, concept_counts = self._count_matrices(X)
-        p = self._calibrate(self._decision(self._tfidf(counts)))
+        tfidf = self._tfidf(counts)
+        p = self._calibrate(self._decision(tfidf))
         head = self.__dict__.get("concept_head_")
         if head is not None:
             p = (1.0 - self.concept_blend) * p + self.concept_blend * head.predict_proba(concept_counts)
-        return p
+        return p, (self._head_features(tfidf, concept_counts) if features else None)
 
     def _calibrate(self, scores: np.ndarray) -> np.ndarray:
         return calibrated(scores, self.calibration_)

@@ -37,7 +37,8 @@ BATCH = 256
 
 
 def predict_records(objs: list[dict], tagger: Tagger, mode: str = "fast") -> list[dict]:
-    """Input records ``{"id", "text", ...}`` -> ``{"id", "language", "labels", "scores"}``, in order.
+    """Input records ``{"id", "text", ...}`` -> ``{"id", "language", "labels", "main", "scores"}``, in order
+    (``main``: the main label of each scheme with a label, ``Tagger.document_main``).
 
     All passages of a batch go through the model in one call; each record's passages are then aggregated as a
     document, so a long text is scored like a document and a short one like a passage.
@@ -45,18 +46,20 @@ def predict_records(objs: list[dict], tagger: Tagger, mode: str = "fast") -> lis
     docs = documents_from_texts(
         [(str(obj.get("id")), obj["text"], obj.get("language") if obj.get("language") in _SUPPORTED else None) for obj in objs]
     )
-    probs = tagger.predict_texts([(p.text, p.language) for d in docs for p in d.passages], mode)
+    probs, mains = tagger.predict_passages([(p.text, p.language) for d in docs for p in d.passages], mode)
     thresholds = tagger.thresholds_for(mode)
     out, at = [], 0
     for obj, doc in zip(objs, docs):
         n = len(doc.passages)
         scores = tagger.document_scores(probs[at : at + n])
+        main = tagger.document_main(mains[at : at + n], scores, thresholds)
         at += n
         labels = [label for label, s, t in zip(tagger.label_ids, scores, thresholds) if n and s >= t]
         out.append({
             "id": obj.get("id"),
             "language": doc.language,
             "labels": labels,
+            "main": main,
             "scores": {label: round(float(s), 4) for label, s in zip(tagger.label_ids, scores)},
         })
     return out

@@ -28,6 +28,7 @@ class LabelScore:
     threshold: float
     assigned: bool
     evidence: tuple[Evidence, ...] = ()
+    main: bool = False  # the assigned label of its scheme the document is mainly about (Tagger.document_main)
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,12 @@ class Classification:
                 return s
         raise KeyError(label_id)
 
+    def main(self) -> dict[str, str]:
+        """The main label of each scheme that has an assigned label."""
+        return {s.scheme: s.label for s in self.labels if s.main}
+
     def to_dict(self) -> dict:
         out = asdict(self)
         out["assigned"] = [s.label for s in self.labels if s.assigned]
+        out["main"] = self.main()
         return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from classifier.aggregate import aggregate_document_scores
+from classifier.primary_head import main_mask
 from classifier.result import Classification, Evidence, LabelScore
 from classifier.taxonomy import default_taxonomy
 from corpus.document import Document
@@ -19,7 +20,13 @@ MODES = ("fast", "accurate")
 
 class Tagger:
     """``fast`` mode scores passages with the n-gram model alone; ``accurate`` mode averages it with the e5
-    embedding head (cross-lingual, ~100x slower), with its own thresholds."""
+    embedding head (cross-lingual, ~100x slower), with its own thresholds.
+
+    ``primary_head`` (``classifier/primary_head.py``) chooses each passage's *main label* per scheme among the labels
+    above threshold; a document's main label in a scheme is the assigned label that is the main label of the most
+    passages. Without a head (models trained before it) the main label is the highest-scoring one."""
+
+    primary_head = None  # class default: models pickled before the primary head existed have none
 
     def __init__(self, estimator, label_ids, thresholds, doc_thresholds=None, share: float = 0.05, k_min: int = 3,
                  name: str = "model", embedding_head=None, accurate_thresholds=None):
@@ -37,6 +44,9 @@ class Tagger:
     def passage_probs(self, doc: Document, mode: str = "fast") -> np.ndarray:
         return self.predict_texts([(p.text, p.language) for p in doc.passages], mode)
 
+    def passage_thresholds(self, mode: str = "fast") -> np.ndarray:
+        return self.thresholds_for(mode) if mode == "accurate" else self.thresholds
+
     def thresholds_for(self, mode: str = "fast") -> np.ndarray:
         if mode == "accurate":
             self._check_accurate()
@@ -53,9 +63,10 @@ class Tagger:
     def classify(self, doc: Document, evidence_per_label: int = EVIDENCE_PER_LABEL, ui_lang: str = "en",
                  mode: str = "fast") -> Classification:
         taxonomy = default_taxonomy()
-        probs = self.passage_probs(doc, mode)
+        probs, mains = self.predict_passages([(p.text, p.language) for p in doc.passages], mode)
         scores = self.document_scores(probs)
         thresholds = self.thresholds_for(mode)
+        main = set(self.document_main(mains, scores, thresholds).values())
         chosen = {j: self._evidence_rows(probs[:, j], thresholds[j], evidence_per_label) for j in range(len(self.label_ids))}
         terms = self._terms(doc, chosen)
         labels = []
@@ -69,7 +80,7 @@ class Tagger:
             label = taxonomy[label_id]
             labels.append(
                 LabelScore(label_id, label.scheme, label.display_name(ui_lang), round(float(scores[j]), 4),
-                           round(float(thresholds[j]), 4), assigned, evidence)
+                           round(float(thresholds[j]), 4), assigned, evidence, label_id in main)
             )
         return Classification(
             document_id=doc.id,
@@ -104,14 +115,40 @@ class Tagger:
 
     def predict_texts(self, texts: list[tuple[str, str]], mode: str = "fast") -> np.ndarray:
         """Passage-level probabilities for ``(text, language)`` pairs."""
+        return self._predict(texts, mode, features=False)[0]
+
+    def predict_passages(self, texts: list[tuple[str, str]], mode: str = "fast") -> tuple[np.ndarray, np.ndarray]:
+        """``(probabilities, main)`` for ``(text, language)`` pairs, both (n, L): ``main`` marks each passage's main
+        label per scheme (none where no label of the scheme reaches its threshold)."""
+        P, features = self._predict(texts, mode, features=self.primary_head is not None)
+        thresholds = self.passage_thresholds(mode)
+        if self.primary_head is None or not len(P):
+            return P, main_mask(P, self.label_ids, thresholds, default_taxonomy())
+        return P, self.primary_head.main_mask(features, P, self.label_ids, thresholds, default_taxonomy())
+
+    def document_main(self, mains: np.ndarray, scores: np.ndarray, thresholds: np.ndarray) -> dict[str, str]:
+        """Per scheme, among the document's assigned labels, the main label of the most passages (ties: the higher
+        document score); schemes with no assigned label are left out."""
+        taxonomy = default_taxonomy()
+        votes = mains.sum(axis=0) if len(mains) else np.zeros(len(self.label_ids))
+        best: dict[str, tuple] = {}
+        for j, label in enumerate(self.label_ids):
+            if len(mains) and scores[j] >= thresholds[j]:
+                scheme = taxonomy.scheme_of(label)
+                key = (votes[j], scores[j])
+                if scheme not in best or key > best[scheme][0]:
+                    best[scheme] = (key, label)
+        return {scheme: label for scheme, (_, label) in best.items()}
+
+    def _predict(self, texts, mode: str, features: bool):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}")
         if not texts:
-            return np.zeros((0, len(self.label_ids)))
-        fast = self.estimator.predict_proba(texts)
+            return np.zeros((0, len(self.label_ids))), None
+        fast, F = self.estimator.predict_proba_and_features(texts, features)
         if mode == "fast":
-            return fast
+            return fast, F
         self._check_accurate()
         from classifier.embed import embed_texts
 
-        return (fast + self.embedding_head.predict_proba(embed_texts([t for t, _ in texts]))) / 2
+        return (fast + self.embedding_head.predict_proba(embed_texts([t for t, _ in texts]))) / 2, F

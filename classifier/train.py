@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 import numpy as np
 
 from classifier.model import UNKNOWN, PassageClassifier
+from classifier.primary_head import PrimaryHead
 from classifier.tagger import Tagger
 from classifier.taxonomy import Taxonomy, default_taxonomy
 from corpus.dataset import LabelledPassage
@@ -129,11 +130,13 @@ def train_tagger(
     train_splits: tuple[str, ...] = ("train",),
     provenance_weights: dict[str, float] | None = None,
     secondary_weight: float = 1.0,
+    primary_head: bool = True,
 ) -> tuple[Tagger, dict]:
     """Fit, tune per-label thresholds on the dev split, and measure on the test split (per language and scheme).
 
     ``provenance_weights`` (prefix -> weight, first match wins) weighs training passages by their source; weight 0
-    leaves them out; ``secondary_weight`` weighs the non-primary labels of seed passages (``label_weights``)."""
+    leaves them out; ``secondary_weight`` weighs the non-primary labels of seed passages (``label_weights``);
+    ``primary_head`` trains the tagger's ``PrimaryHead`` on the training passages that name a primary label."""
     taxonomy = taxonomy or default_taxonomy()
     started = time.time()
     records = [r for r in records if r.split not in train_splits or provenance_weight(r.provenance, provenance_weights) > 0]
@@ -150,6 +153,10 @@ def train_tagger(
         Yd = label_matrix(dev, taxonomy)
         thresholds = best_f1_thresholds(Yd, est.predict_proba([(r.text, r.language) for r in dev]))
     tagger = Tagger(est, taxonomy.ids, thresholds, name=name)
+    led = [r for r in train if r.primary] if primary_head else []
+    if led:
+        tagger.primary_head = PrimaryHead().fit(est.head_features([(r.text, r.language) for r in led]),
+                                                [r.primary for r in led], taxonomy)
     report = {
         "name": name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -157,6 +164,8 @@ def train_tagger(
         "estimator": est.get_params(),
         "provenance_weights": dict(provenance_weights or {}),
         "secondary_weight": secondary_weight,
+        "primary_head": {scheme: sum(any(taxonomy.scheme_of(p) == scheme for p in r.primary) for r in led)
+                         for scheme in (tagger.primary_head.models_ if tagger.primary_head else ())},
         "data_fingerprint": data_fingerprint(records),
         "counts": split_counts(records),
         "label_counts": label_counts(records, taxonomy),

@@ -67,7 +67,8 @@ def training_records(sources=DEFAULT_SOURCES, seed: int = 0, embeddings: bool = 
 def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: str = "default",
                  estimator_params: dict | None = None, embeddings: bool = True, distill: bool = True,
                  train_fraction: float = 1.0, complete: bool = True,
-                 provenance_weights: dict[str, float] | None = None, secondary_weight: float | None = None) -> dict:
+                 provenance_weights: dict[str, float] | None = None, secondary_weight: float | None = None,
+                 primary_head: bool = True) -> dict:
     """``provenance_weights`` defaults to ``DEFAULT_WEIGHTS`` (``{}`` weighs every source alike), ``secondary_weight``
     to ``DEFAULT_SECONDARY_WEIGHT``."""
     taxonomy = default_taxonomy()
@@ -75,7 +76,8 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     weights = DEFAULT_WEIGHTS if provenance_weights is None else provenance_weights
     secondary = DEFAULT_SECONDARY_WEIGHT if secondary_weight is None else secondary_weight
     tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=estimator_params,
-                                  provenance_weights=weights, secondary_weight=secondary)
+                                  provenance_weights=weights, secondary_weight=secondary,
+                                  primary_head=primary_head)
     completed = any(r.provenance.endswith("+e5") for r in records)
     report["sources"] = list(sources) + (["distilled:e5"] if extra else []) + (["completed:e5"] if completed else [])
     modes = ["fast"]

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 import numpy as np
 
+from classifier.primary_head import ranked_by_main
 from corpus.dataset import LabelledPassage
 from evaluation.metrics import crosslingual_consistency
 
@@ -57,12 +58,20 @@ def agreement_with_english(groups: list[str], languages: list[str], P: np.ndarra
     return out
 
 
-def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: str = "fast") -> dict:
+RANKINGS = ("main", "score")
+
+
+def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: str = "fast", by: str = "main") -> dict:
     """A scheme is scored only on the groups with a gold label in it (the top Green Deal area of a passage about
-    schools means nothing); ``all`` is scored on every group."""
+    schools means nothing); ``all`` is scored on every group. ``by="main"`` takes a passage's top label in a scheme
+    to be its main label (``Tagger.predict_passages``: what the product shows first), falling back to the highest
+    score where no label reaches its threshold; ``by="score"`` the highest-scoring label."""
+    if by not in RANKINGS:
+        raise ValueError(f"by must be one of {RANKINGS}")
     order = [tagger.label_ids.index(i) for i in taxonomy.ids]
-    P = tagger.predict_texts([(r.text, r.language) for r in records], mode)[:, order]
-    return consistency_of(records, P, taxonomy)
+    P, main = tagger.predict_passages([(r.text, r.language) for r in records], mode)
+    ranked = ranked_by_main(P, main) if by == "main" else P
+    return consistency_of(records, ranked[:, order], taxonomy)
 
 
 def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict:
@@ -106,8 +115,8 @@ def _cell(agree: int, groups: int) -> dict:
     return {"groups": groups, "agree": agree, "share": round(agree / groups, 4) if groups else 0.0}
 
 
-def render(report: dict, mode: str, which: str = "all") -> str:
-    lines = [f"Cross-lingual consistency, {mode} mode (held-out parallel groups, set {which})"]
+def render(report: dict, mode: str, which: str = "all", by: str = "main") -> str:
+    lines = [f"Cross-lingual consistency, {mode} mode (held-out parallel groups, set {which}; top label by {by})"]
     for key, what in (("same_top_label", "same top label in every language"),
                       ("single_label", "same top label, groups with one gold label"),
                       ("top_is_gold", "top label is a gold label in every language"),

@@ -31,7 +31,7 @@ def document_record(source: str, classification, seconds: float) -> dict:
     for s in classification.labels:
         tags.setdefault(s.scheme, [])
         if s.assigned:
-            tags[s.scheme].append({"label": s.label, "score": s.score, "threshold": s.threshold,
+            tags[s.scheme].append({"label": s.label, "score": s.score, "threshold": s.threshold, "main": s.main,
                                    "evidence_pages": [e.pages for e in s.evidence]})
     return {
         "source": source,
@@ -41,6 +41,7 @@ def document_record(source: str, classification, seconds: float) -> dict:
         "pages": classification.n_pages,
         "passages": classification.n_passages,
         "tags": tags,
+        "main": classification.main(),
         "scores": {s.label: s.score for s in classification.labels},
         "warnings": list(classification.warnings),
         "model": classification.model,

@@ -81,7 +81,7 @@ def cmd_train(args) -> int:
                           estimator_params=params or None,
                           embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction,
                           complete=not args.no_completion, provenance_weights=_weights(args.weight),
-                          secondary_weight=args.secondary_weight)
+                          secondary_weight=args.secondary_weight, primary_head=not args.no_primary_head)
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
     return 0
@@ -229,8 +229,9 @@ def cmd_evaluate_crosslingual(args) -> int:
     from classifier.taxonomy import default_taxonomy
     from evaluation.crosslingual import consistency_report, heldout_parallel, render
 
-    report = consistency_report(load_tagger(args.model), heldout_parallel(args.set), default_taxonomy(), args.mode)
-    sys.stdout.write((json.dumps(report, indent=1) if args.json else render(report, args.mode, args.set)) + "\n")
+    report = consistency_report(load_tagger(args.model), heldout_parallel(args.set), default_taxonomy(), args.mode,
+                                args.by)
+    sys.stdout.write((json.dumps(report, indent=1) if args.json else render(report, args.mode, args.set, args.by)) + "\n")
     return 0
 
 
@@ -285,6 +286,8 @@ def _evaluate_parsers(sub, model_opt) -> None:
     model_opt(x, mode=True)
     x.add_argument("--set", choices=["A", "B", "all"], default="all",
                    help="held-out batch: A (the first 115 groups), B (150 groups written later) or all")
+    x.add_argument("--by", choices=["main", "score"], default="main",
+                   help="a passage's top label: its main label (what stratag shows first; default) or its highest score")
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
     ag = es.add_parser("agreement", help="agreement of the two annotators of the hand-labelled sets")
@@ -352,6 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--secondary-weight", type=float, default=None, metavar="W",
                    help="how much a seed passage's labels other than its primary one count (default in "
                         "classifier/training_run.py)")
+    t.add_argument("--no-primary-head", action="store_true",
+                   help="no primary head: a passage's main label is then its highest-scoring label")
     t.add_argument("--param", action="append", default=[], metavar="KEY=JSON",
                    help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")
     t.set_defaults(func=cmd_train)

@@ -24,6 +24,6 @@ def classification_table(c: Classification, show_all: bool = False, lang: str = 
         name = name if len(name) <= 38 else name[:37] + "…"
         pages = ", ".join(dict.fromkeys(e.pages for e in s.evidence))
         terms = ", ".join(dict.fromkeys(t for e in s.evidence for t in e.terms[:2]))
-        mark = "" if s.assigned else "  (below threshold)"
+        mark = "  (main)" if s.main else "" if s.assigned else "  (below threshold)"
         lines.append(f"  {s.scheme:6} {s.label:21} {name:38} {s.score:5.2f} {s.threshold:5.2f}  p. {pages} ({terms}){mark}")
     return "\n".join(lines)

@@ -95,6 +95,8 @@ class TagOut(BaseModel):
     score: float
     threshold: float
     assigned: bool
+    main: bool = Field(False, description="the assigned label of its scheme the document is mainly about (one per "
+                                          "scheme with assigned labels; false on documents stored before main labels)")
     review: Literal["accept", "reject", "add"] | None = Field(None, description="latest reviewer decision on the document")
     evidence: list[EvidenceOut]
 

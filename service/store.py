@@ -15,7 +15,8 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import and_, case, create_engine, event, exists, func, insert, select, update
+from sqlalchemy import and_, case, create_engine, event, exists, func, insert, inspect, select, update
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
@@ -78,6 +79,7 @@ class Store:
         else:
             self._engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=20)
         metadata.create_all(self._engine)
+        _add_missing_columns(self._engine)
 
     def close(self) -> None:
         self._engine.dispose()
@@ -119,7 +121,7 @@ class Store:
                 ])
                 _insert_many(conn, scores, [
                     {"document_id": doc.id, "label": s.label, "scheme": s.scheme, "score": s.score,
-                     "threshold": s.threshold, "assigned": s.assigned}
+                     "threshold": s.threshold, "assigned": s.assigned, "main": s.main}
                     for s in classification.labels
                 ])
                 _insert_many(conn, evidence, [
@@ -168,6 +170,7 @@ class Store:
                 by_label[e["label"]].append({k: e[k] for k in ("passage_index", "score", "terms", "text", "page_start", "page_end")})
             reviews = self._latest_reviews(conn, doc_id)
         for row in rows:
+            row["main"] = bool(row["main"])  # NULL on documents stored before main labels
             row["evidence"] = by_label.get(row["label"], [])
             row["review"] = reviews.get(row["label"])
         return rows
@@ -420,6 +423,23 @@ def _matching_passages(conn, ids: list[str], cond, per_document: int = 3) -> dic
             out[r["document_id"]].append({"passage_index": r["idx"], "text": r["text"],
                                           "page_start": r["page_start"], "page_end": r["page_end"]})
     return out
+
+
+def _add_missing_columns(engine) -> None:
+    """Add the nullable columns a newer stratag defines to tables a database already has (``create_all`` creates
+    only missing tables); rows stored before keep NULL there."""
+    existing = inspect(engine)
+    for table in metadata.sorted_tables:
+        if not existing.has_table(table.name):
+            continue
+        have = {c["name"] for c in existing.get_columns(table.name)}
+        for column in table.columns:
+            if column.name not in have and column.nullable:
+                quote = engine.dialect.identifier_preparer.quote
+                kind = column.type.compile(dialect=engine.dialect)
+                with engine.begin() as conn:
+                    conn.execute(sql_text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"))
+                log.info("database: added column %s.%s", table.name, column.name)
 
 
 def _configure_sqlite(engine) -> None:

@@ -78,6 +78,7 @@ scores = Table(
     Column("score", Float, nullable=False),
     Column("threshold", Float, nullable=False),
     Column("assigned", Boolean, nullable=False),
+    Column("main", Boolean),  # the assigned label of its scheme the document is mainly about (None: stored before)
     Index("ix_scores_label_assigned", "label", "assigned"),
 )
 

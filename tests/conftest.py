@@ -183,7 +183,9 @@ def tiny_records():
     recs = []
     for i, (lang, text, labels) in enumerate(TINY_CORPUS):
         for v in range(3):  # three light variants so every label has cross-validation folds
-            recs.append(LabelledPassage(f"t{i}-{v}", text + " " * v + ("" if v == 0 else f" ({v})"), lang, tuple(labels), "test", split="train"))
+            # the first label is the passage's primary one, so the tiny tagger has a primary head
+            recs.append(LabelledPassage(f"t{i}-{v}", text + " " * v + ("" if v == 0 else f" ({v})"), lang, tuple(labels), "test",
+                                        split="train", primary=(labels[0],)))
     return recs
 
 

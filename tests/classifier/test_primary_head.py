@@ -7,7 +7,7 @@ import pytest
 from sklearn.exceptions import NotFittedError
 
 from classifier.model import PassageClassifier
-from classifier.primary_head import PrimaryHead
+from classifier.primary_head import PrimaryHead, main_mask, ranked_by_main
 from classifier.taxonomy import default_taxonomy
 from classifier.train import label_matrix
 
@@ -50,3 +50,57 @@ def test_only_schemes_with_two_primary_labels_get_a_model(fitted):
     assert set(head.models_) == {"sdg"}
     with pytest.raises(NotFittedError):
         PrimaryHead().main_first(None, np.zeros((1, 2)), ["sdg:1", "sdg:2"], 0.5, None)
+
+
+def test_main_mask_marks_one_label_per_scheme_above_threshold(fitted):
+    tax, est, head, records = fitted
+    ids = list(tax.ids)
+    X = [(r.text, r.language) for r in records]
+    P = est.predict_proba(X)
+    mask = head.main_mask(est.head_features(X), P, ids, 0.5, tax)
+    for scheme in tax.scheme_names():
+        cols = [j for j, x in enumerate(ids) if tax.scheme_of(x) == scheme]
+        any_above = (P[:, cols] >= 0.5).any(axis=1)
+        np.testing.assert_array_equal(mask[:, cols].sum(axis=1), any_above.astype(int))
+        assert (P[:, cols][mask[:, cols]] >= 0.5).all()
+
+
+def test_without_a_head_the_main_label_is_the_highest_scoring_label_above_threshold():
+    tax = default_taxonomy()
+    ids = list(tax.ids)
+    P = np.full((2, len(ids)), 0.1)
+    P[0, ids.index("sdg:7")], P[0, ids.index("sdg:13")] = 0.8, 0.9
+    P[1, ids.index("sdg:7")] = 0.4  # nothing above threshold in the second row
+    mask = main_mask(P, ids, 0.5, tax)
+    assert [ids[j] for j in np.flatnonzero(mask[0])] == ["sdg:13"]
+    assert not mask[1].any()
+    # ranked_by_main puts the main label first and keeps the order of the others
+    ranked = ranked_by_main(P, mask)
+    assert ids[int(np.argmax(ranked[0]))] == "sdg:13"
+    np.testing.assert_array_equal(ranked[1], P[1])
+
+
+def test_weights_are_pruned_to_max_weights_per_class(tiny_records):
+    tax = default_taxonomy()
+    main = {"sdg:7": "sdg:7", "sdg:4": "sdg:4", "sdg:11": "sdg:11"}
+    records = [replace(r, primary=tuple(main[x] for x in r.labels if x in main)) for r in tiny_records]
+    est = PassageClassifier(**SMALL).fit([(r.text, r.language) for r in records], label_matrix(records, tax))
+    F = est.head_features([(r.text, r.language) for r in records])
+    full = PrimaryHead(max_weights=0).fit(F, [r.primary for r in records], tax)
+    small = PrimaryHead(max_weights=50).fit(F, [r.primary for r in records], tax)
+    _, coef_full, _ = full.models_["sdg"]
+    _, coef_small, _ = small.models_["sdg"]
+    assert coef_full.getnnz(axis=1).min() > 50
+    assert (coef_small.getnnz(axis=1) <= 50).all()
+
+
+def test_a_two_class_head_scores_both_classes(tiny_records):
+    tax = default_taxonomy()
+    records = [replace(r, primary=(x,)) for r in tiny_records for x in r.labels if x in ("sdg:7", "sdg:4")]
+    est = PassageClassifier(**SMALL).fit([(r.text, r.language) for r in tiny_records], label_matrix(tiny_records, tax))
+    F = est.head_features([(r.text, r.language) for r in records])
+    head = PrimaryHead().fit(F, [r.primary for r in records], tax)
+    classes, scores = head.decision("sdg", F)
+    assert classes == ("sdg:4", "sdg:7") and scores.shape == (len(records), 2)
+    picked = [classes[k] for k in np.argmax(scores, axis=1)]
+    assert np.mean([p == r.primary[0] for p, r in zip(picked, records)]) == 1.0

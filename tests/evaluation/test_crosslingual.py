@@ -1,8 +1,12 @@
-import numpy as np
+import copy
 
+import numpy as np
+import pytest
+
+from classifier.primary_head import PrimaryHead, ranked_by_main
 from classifier.taxonomy import default_taxonomy
 from corpus.dataset import LabelledPassage
-from evaluation.crosslingual import consistency_of, heldout_parallel
+from evaluation.crosslingual import consistency_of, consistency_report, heldout_parallel
 from service.cli import main
 
 
@@ -63,3 +67,27 @@ def test_cli_reports_consistency_of_the_shipped_model(capsys):
     assert main(["evaluate", "crosslingual"]) == 0
     out = capsys.readouterr().out
     assert "same top label in every language, sdg" in out and "top label equals English's" in out
+
+
+def test_report_ranks_by_the_main_label_the_product_shows_or_by_score(tiny_tagger, tiny_records):
+    tax = default_taxonomy()
+    # parallel groups from the tiny corpus (the same passage in four languages), primary label reversed for the
+    # passages with two SDGs, so that the head and the scores disagree about which comes first
+    records = [LabelledPassage(r.id, r.text, r.language, r.labels, "seed", split="test", group=f"g{r.id.split('-')[0]}")
+               for r in tiny_records if r.id.endswith("-0")]
+    tagger = copy.copy(tiny_tagger)
+    flipped = [LabelledPassage(r.id, r.text, r.language, r.labels, "seed", split="train",
+                               primary=tuple(x for x in r.labels if x.startswith("sdg:"))[-1:]) for r in tiny_records]
+    tagger.primary_head = PrimaryHead().fit(tagger.estimator.head_features([(r.text, r.language) for r in flipped]),
+                                            [r.primary for r in flipped], tax)
+    P, main = tagger.predict_passages([(r.text, r.language) for r in records])
+    by_score = consistency_report(tagger, records, tax, by="score")
+    by_main = consistency_report(tagger, records, tax, by="main")
+    assert by_score == consistency_of(records, P, tax)
+    assert by_main == consistency_of(records, ranked_by_main(P, main), tax)
+    sdg = [j for j, x in enumerate(tax.ids) if x.startswith("sdg:")]
+    tops_score = {tax.ids[sdg[k]] for k in np.argmax(P[:, sdg], axis=1)}
+    tops_main = {tax.ids[sdg[k]] for k in np.argmax(ranked_by_main(P, main)[:, sdg], axis=1)}
+    assert tops_main != tops_score  # the head moved the second SDG of the two-SDG passages first
+    with pytest.raises(ValueError):
+        consistency_report(tagger, records, tax, by="other")

@@ -45,6 +45,10 @@ def test_api_tags_per_scheme_have_score_threshold_decision_and_evidence_pages(cl
         assert 1 <= e["page_start"] <= e["page_end"] <= 2
         assert e["text"] and isinstance(e["terms"], list)
     assert all(t["score"] < t["threshold"] for t in every if not t["assigned"])
+    for scheme in tags["schemes"]:  # one main label in each scheme with an assigned label, and it is assigned
+        mains = [t for t in scheme["tags"] if t["main"]]
+        assert len(mains) == (1 if any(t["assigned"] for t in scheme["tags"]) else 0)
+        assert all(t["assigned"] for t in mains)
 
 
 def test_api_tags_filtered_by_scheme_and_named_in_polish(client, pdf_dir):

@@ -63,3 +63,37 @@ def test_api_store_fold_ignores_case_and_diacritics(text, folded):
 @pytest.mark.parametrize("given, code", [("Polska", "PL"), ("czechia", "CZ"), ("Slovensko", "SK"), ("hu", "HU"), ("at", "AT"), ("", None)])
 def test_api_store_country_names_become_codes(given, code):
     assert normalise_country(given) == code
+
+
+def test_api_store_marks_the_main_label_of_each_scheme(store, pdf_dir, tiny_tagger):
+    doc = read_document(pdf_dir / "pl.pdf")
+    classification = tiny_tagger.classify(doc)
+    store.save_document(doc, classification)
+    tags = store.get_tags(doc.id)
+    main = {t["scheme"]: t["label"] for t in tags if t["main"]}
+    assert main == classification.main() and main
+    assert all(t["assigned"] for t in tags if t["main"])
+
+
+def test_api_store_adds_new_columns_to_a_database_written_before_them(store_url, classified, pdf_dir, tiny_tagger):
+    from sqlalchemy import create_engine, inspect, text
+
+    doc, classification = classified
+    old = Store(store_url)
+    old.save_document(doc, classification)
+    old.close()
+    engine = create_engine(store_url)
+    with engine.begin() as conn:  # the scores table as stratag wrote it before main labels existed
+        conn.execute(text("ALTER TABLE scores DROP COLUMN main"))
+    assert "main" not in {c["name"] for c in inspect(engine).get_columns("scores")}
+    engine.dispose()
+
+    s = Store(store_url)
+    try:
+        assert s.get_tags(doc.id) and not any(t["main"] for t in s.get_tags(doc.id))  # stored before: no main label
+        other = read_document(pdf_dir / "pl.pdf")
+        s.save_document(other, tiny_tagger.classify(other))
+        assert any(t["main"] for t in s.get_tags(other.id))
+        assert s.count_documents() == 2
+    finally:
+        s.close()

@@ -67,6 +67,8 @@ def test_batch_salted_folder_classifies_good_reports_bad_and_skipped(tmp_path, p
         assert r["status"] == "ok" and r["pages"] >= 1 and r["language"] in TEXTS
         assert set(r["tags"]) == {"sdg", "gd", "smart"} and len(r["scores"]) == 32
         assert all(t["evidence_pages"] for tags in r["tags"].values() for t in tags)
+        # the main label of a scheme is one of its assigned tags, flagged there too
+        assert r["main"] == {s: next(t["label"] for t in tags if t["main"]) for s, tags in r["tags"].items() if tags}
     errors = {source: r["error"]["code"] for source, r in by_source.items()}
     assert errors == {"corrupt.pdf": "corrupt_pdf", "encrypted.pdf": "encrypted_pdf", "renamed.pdf": "not_a_pdf",
                       "empty.pdf": "empty_document", "huge.pdf": "too_large"}

@@ -14,6 +14,7 @@ def test_cli_classify_prints_a_table_per_document(tiny_model_dir, pdf_dir, capsy
     assert code == 0
     assert "pl.pdf" in out and "cs.pdf" in out
     assert "gd:energy" in out and "p. " in out
+    assert out.count("(main)") >= 2  # the main label of each scheme with assigned labels, in both documents
 
 
 def test_cli_classify_json_has_scores_and_evidence(tiny_model_dir, pdf_dir, capsys):
@@ -51,9 +52,12 @@ def test_cli_predict_keeps_order_and_format(tiny_model_dir, tmp_path):
     assert [r["id"] for r in lines] == [r["id"] for r in records]
     assert [r["language"] for r in lines] == ["hu", "en", "pl", "sk", "cs"] * 3
     for r in lines:
-        assert set(r) == {"id", "language", "labels", "scores"}
+        assert set(r) == {"id", "language", "labels", "main", "scores"}
         assert len(r["scores"]) == 32 and all(0 <= v <= 1 for v in r["scores"].values())
         assert all(r["scores"][label] >= 0 for label in r["labels"])
+        # one main label per scheme that has labels, always one of them
+        assert sorted(r["main"]) == sorted({label.split(":")[0] for label in r["labels"]})
+        assert all(label in r["labels"] and label.startswith(scheme + ":") for scheme, label in r["main"].items())
 
 
 def test_cli_predict_stdin_to_stdout(tiny_model_dir):

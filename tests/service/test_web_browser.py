@@ -99,6 +99,12 @@ def test_web_browser_upload_shows_tags_and_evidence(serve, page, pdf_dir):
     _upload_through_the_page(page, base, pdf_dir / "pl.pdf", city="Łódź", country="PL")
     _assert_tags_and_evidence(page, "gd:energy")
     assert "Łódź" in page.inner_text("main")
+    # each scheme card with assigned labels shows one visible "main" badge, on an assigned label
+    assert page.locator(".main-label").count() >= 1
+    for card in page.locator(".card.scheme").all():
+        if card.locator(".label-name.assigned").count():
+            badge = card.locator(".label-name.assigned .main-label")
+            assert badge.count() == 1 and badge.is_visible() and badge.inner_text() == "main"
     page.goto(base + "/")
     assert page.locator("#documents tbody tr").count() == 1
 

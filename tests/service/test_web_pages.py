@@ -53,6 +53,12 @@ def test_web_document_view_shows_bars_per_scheme_and_highlighted_evidence_with_p
     assert 'data-label="gd:energy"' in html and 'class="bar assigned"' in html
     assert re.search(r'<blockquote class="passage" data-passage="\d+"><span class="page">p\. [12]</span>', html)
     assert "<mark>" in html
+    # the main label of each scheme with assigned labels is marked, next to that label's name
+    tags = client.get(f"/api/v1/documents/{doc_id}/tags").json()
+    mains = [t["label"] for s in tags["schemes"] for t in s["tags"] if t["main"]]
+    assert mains and html.count('class="main-label"') == len(mains)
+    for label in mains:
+        assert re.search(rf'data-label="{label}">[^<]*\n\s*<span class="main-label"', html)
     all_labels = client.get(f"/documents/{doc_id}", params={"all": True}).text
     assert all_labels.count('class="label-name') == 32 > html.count('class="label-name')
 
