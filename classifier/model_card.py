@@ -39,6 +39,10 @@ def render_card(report: dict) -> str:
     if report.get("provenance_weights"):
         lines += ["", "Training weight by provenance (first matching prefix; 0 = left out): "
                   + ", ".join(f"`{k}` {v:g}" for k, v in report["provenance_weights"].items()) + "."]
+    if report.get("primary_head"):
+        lines += ["", "Main label per scheme: a primary head (classifier/primary_head.py) learnt from the seed passages "
+                  "that name a primary label (" + ", ".join(f"{s} {n}" for s, n in report["primary_head"].items())
+                  + ") chooses, among a passage's labels above threshold, the one it is mainly about."]
     if report.get("secondary_weight", 1.0) != 1.0:
         lines += ["", f"Labels of a seed passage other than its primary label count {report['secondary_weight']:g} times."]
     lines += ["", "The seed corpus is project-written text: its held-out split measures fit to our own writing, not "
@@ -62,12 +66,15 @@ def render_card(report: dict) -> str:
                   f"must-not-tag {', '.join(agg['negatives'])}.", "",
                   "| share | recall on must-tag | must-not-tag assigned | labels per document |", "|---|---|---|---|"]
         lines += [f"| {r['share']} | {r['positive_recall']:.3f} | {r['negatives_assigned']} | {r['labels_per_document']} |" for r in agg["candidates"]]
-    for mode, cells in report.get("crosslingual", {}).items():
+    runs = [(mode, "main", cells) for mode, cells in report.get("crosslingual", {}).items()]
+    runs += [(mode, "score", cells) for mode, cells in report.get("crosslingual_by_score", {}).items()]
+    for mode, by, cells in runs:
         if "same_top_label" not in cells:  # reports written before the per-scheme restriction
             cells = {"same_top_label": cells, "agreement_with_english": {}}
-        lines += ["", f"## Cross-lingual consistency, {mode} mode (held-out parallel groups)", "",
+        top = ("top label = the main label stratag shows" if by == "main" else "top label = the highest score")
+        lines += ["", f"## Cross-lingual consistency, {mode} mode, {top} (held-out parallel groups)", "",
                   "Same top label in every language; a scheme counts only the groups with a gold label in it "
-                  "(`stratag evaluate crosslingual`).", ""]
+                  f"(`stratag evaluate crosslingual --by {by}`).", ""]
         for key, what in (("same_top_label", "same top label"), ("single_label", "same top label, groups with one gold label in the scheme"),
                           ("top_is_gold", "top label is a gold label in every language")):
             if key in cells:

@@ -103,5 +103,6 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     parallel = [r for r in records if r.split == "test" and r.group]
     if parallel:
         report["crosslingual"] = {mode: consistency_report(tagger, parallel, taxonomy, mode) for mode in modes}
+        report["crosslingual_by_score"] = {"fast": consistency_report(tagger, parallel, taxonomy, "fast", by="score")}
     save_tagger(tagger, out, report, card=render_card(report))
     return report

@@ -44,3 +44,26 @@ def benchmark_folder(folder: str | Path, engines=("pdfium",), end_to_end: bool =
                              "pages_per_s": round(pages / secs, 1), "model_load_s": round(load_s, 2)}
     out["peak_rss_mb"] = round(_peak_rss_mb(), 1)
     return out
+
+
+def write_predict_input(path: str | Path) -> int:
+    """The seed corpus as ``stratag predict`` input (``{"id", "text"}`` lines, corpus order): the fixed input of the
+    predict benchmark in the README. Returns the number of lines."""
+    import json
+
+    from corpus.sources import seed_passages
+
+    n = 0
+    with open(path, "w", encoding="utf-8") as f:
+        for p in seed_passages():
+            f.write(json.dumps({"id": p.id, "text": p.text}, ensure_ascii=False) + "\n")
+            n += 1
+    return n
+
+
+if __name__ == "__main__":  # python -m evaluation.benchmark predict-input OUT.jsonl
+    import sys
+
+    if len(sys.argv) != 3 or sys.argv[1] != "predict-input":
+        raise SystemExit("usage: python -m evaluation.benchmark predict-input OUT.jsonl")
+    print(f"{write_predict_input(sys.argv[2])} passages written to {sys.argv[2]}")

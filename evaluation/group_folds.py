@@ -6,7 +6,7 @@ groups instead: the train split's parallel groups are dealt into ``folds`` folds
 each fold a model is trained without that fold's groups (every other training passage stays) and scored on them.
 
     python -m evaluation.group_folds [--folds 3] [--weight PREFIX=W ...] [--secondary-weight W] [--primary-head]
-        [--param KEY=JSON ...]
+        [--head-variant NAME=JSON ...] [--param KEY=JSON ...]
 
 Each fold trains a full fast model (about five minutes on two cores); the e5 teacher's steps come from the
 embedding cache of ``stratag train``.
@@ -38,14 +38,16 @@ def fold_of(group: str, folds: int) -> int:
 
 def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, provenance_weights: dict | None = None,
                            estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0,
-                           primary_head: bool = False) -> dict:
+                           primary_head: bool = False, head_variants: dict[str, dict] | None = None) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
     "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "per_fold": [...]}``. With
     ``primary_head`` also ``main_label``: the same top label when each fold's ``PrimaryHead`` (trained on the fold's
-    passages that name a primary label) orders the labels above 0.5."""
+    passages that name a primary label) orders the labels above 0.5, and ``main_label:NAME`` for each of
+    ``head_variants`` (``{NAME: PrimaryHead parameters}``), scored on the same fold models."""
     taxonomy = default_taxonomy()
     train = [r for r in records if r.split == "train" and provenance_weight(r.provenance, provenance_weights) > 0]
-    totals: dict = {"same_top_label": {}, "single_label": {}, **({"main_label": {}} if primary_head else {})}
+    heads = ({"": {}} if primary_head else {}) | {f":{name}": params for name, params in (head_variants or {}).items()}
+    totals: dict = {"same_top_label": {}, "single_label": {}, **{f"main_label{key}": {} for key in heads}}
     per_fold = []
     for k in range(folds):
         held = [r for r in train if r.group and fold_of(r.group, folds) == k]
@@ -59,12 +61,14 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                 sources=[source_key(r) for r in fit])
         P = est.predict_proba([(r.text, r.language) for r in held])
         report = consistency_of(held, P, taxonomy)
-        if primary_head:
+        if heads:
             led = [r for r in fit if r.primary]
-            head = PrimaryHead().fit(est.head_features([(r.text, r.language) for r in led]), [r.primary for r in led], taxonomy)
-            ordered = head.main_first(est.head_features([(r.text, r.language) for r in held]), P, list(taxonomy.ids), 0.5,
-                                      taxonomy)
-            report["main_label"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
+            F_led = est.head_features([(r.text, r.language) for r in led])
+            F_held = est.head_features([(r.text, r.language) for r in held])
+            for key, params in heads.items():
+                head = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy)
+                ordered = head.main_first(F_held, P, list(taxonomy.ids), 0.5, taxonomy)
+                report[f"main_label{key}"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
         per_fold.append({"fold": k, "groups": len({r.group for r in held}),
                          **{key: {s: c["share"] for s, c in report[key].items()} for key in totals}})
         for key in totals:
@@ -90,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--secondary-weight", type=float, default=None, help="as for stratag train")
     ap.add_argument("--primary-head", action="store_true", help="also score the top label chosen by a primary head")
+    ap.add_argument("--head-variant", action="append", default=[], metavar="NAME=JSON",
+                    help='also score a primary head with these parameters, e.g. full=\'{"max_weights": 0}\'')
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
@@ -100,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
     records, extra, _ = training_records(seed=args.seed)
     secondary = DEFAULT_SECONDARY_WEIGHT if args.secondary_weight is None else args.secondary_weight
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,
-                                    params or None, args.seed, secondary, args.primary_head)
+                                    params or None, args.seed, secondary, args.primary_head,
+                                    {k: json.loads(v) for k, _, v in (h.partition("=") for h in args.head_variant)})
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -183,11 +183,12 @@ CSV_FIELDS = ["source", "document_id", "status", "error_code", "error_message", 
 
 
 def write_csv(records: list[dict], path: Path) -> None:
-    """One row per document: tags per scheme ("label score; ..."), their evidence pages, and every label's score."""
+    """One row per document: tags per scheme ("label score; ..."), the main label per scheme, their evidence pages,
+    and every label's score."""
     ok = [r for r in records if r["status"] == OK]
     schemes = list(ok[0]["tags"]) if ok else []
     labels = list(ok[0]["scores"]) if ok else []
-    header = CSV_FIELDS + [f"tags_{s}" for s in schemes] + ["evidence_pages"] + labels
+    header = CSV_FIELDS + [f"tags_{s}" for s in schemes] + [f"main_{s}" for s in schemes] + ["evidence_pages"] + labels
     rows = [header]
     for r in sorted(records, key=lambda r: r["source"]):
         error = r.get("error", {})
@@ -195,6 +196,7 @@ def write_csv(records: list[dict], path: Path) -> None:
                r.get("language", ""), r.get("pages", "")]
         tags = r.get("tags", {})
         row += ["; ".join(f"{t['label']} {t['score']:.3f}" for t in tags.get(s, [])) for s in schemes]
+        row += [r.get("main", {}).get(s, "") for s in schemes]  # journals written before main labels have none
         row.append("; ".join(f"{t['label']}: {', '.join(t['evidence_pages'])}" for s in schemes for t in tags.get(s, [])))
         scores = r.get("scores", {})
         row += [scores.get(label, "") for label in labels]

@@ -11,7 +11,7 @@ from evaluation.run import score_model, write_reports
 @pytest.fixture(scope="module")
 def tiny_evaluation(tiny_model_dir, tiny_records, tmp_path_factory):
     # every fourth passage gets another passage's labels, so that there are errors and confusions to show
-    records = [r if i % 4 else replace(r, labels=tiny_records[(i + 5) % len(tiny_records)].labels)
+    records = [r if i % 4 else replace(r, labels=tiny_records[(i + 5) % len(tiny_records)].labels, primary=())
                for i, r in enumerate(tiny_records)]
     data = tmp_path_factory.mktemp("eval") / "tiny.jsonl"
     data.write_text("".join(r.to_json() + "\n" for r in records), encoding="utf-8")

@@ -183,6 +183,7 @@ def test_batch_csv_output_is_rendered_from_the_journal(tmp_path, pdf_dir, bad_fi
     assert by_source["corrupt.pdf"]["error_code"] == "corrupt_pdf"
     assert by_source["pl.pdf"]["language"] == "pl" and by_source["pl.pdf"]["pages"] == "2"
     assert "gd:energy" in by_source["pl.pdf"]["tags_gd"] and 0 <= float(by_source["pl.pdf"]["gd:energy"]) <= 1
+    assert by_source["pl.pdf"]["main_gd"] and by_source["pl.pdf"]["main_gd"] in by_source["pl.pdf"]["tags_gd"]
     assert (tmp_path / "results.csv.jsonl").is_file() and (tmp_path / "results.summary.json").is_file()
     assert not list(tmp_path.glob("*.tmp")) and not list(tmp_path.glob(".*.tmp"))
 
