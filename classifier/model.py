@@ -128,6 +128,12 @@ class PassageClassifier(BaseEstimator):
         counts, concept_counts = self._count_matrices(X)
         return self._head_features(self._tfidf(counts), concept_counts)
 
+    def head_blocks(self) -> tuple[int, ...]:
+        """Widths of the blocks of ``head_features``: the n-gram columns, then the concept columns (if any)."""
+        head = self.__dict__.get("concept_head_")
+        n_concepts = len(self.__dict__.get("concept_columns_") or {})
+        return (self.n_features,) + ((n_concepts,) if head is not None else ())
+
     def _head_features(self, tfidf: sp.csr_matrix, concept_counts: sp.csr_matrix) -> sp.csr_matrix:
         head = self.__dict__.get("concept_head_")
         return sp.hstack([tfidf] + ([head._tfidf(concept_counts)] if head is not None else []), format="csr")

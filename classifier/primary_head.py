@@ -8,7 +8,9 @@ scheme at or above their thresholds, the head's choice is the passage's *main la
 it per scheme (``Tagger.main_labels``).
 
 Each class keeps its ``max_weights`` largest weights (sparse, float32), as the passage model does, so that the head
-adds little to the shipped artifact. Measured on the training parallel groups by
+adds little to the shipped artifact. ``block_weights`` scales the feature blocks (``fit(..., blocks=)``: the widths
+of the n-gram and concept blocks, ``PassageClassifier.head_blocks``): weight 0 leaves a block out, and a larger
+weight regularises it less. Measured on the training parallel groups by
 ``python -m evaluation.group_folds --primary-head`` (README).
 """
 
@@ -22,12 +24,20 @@ from sklearn.linear_model import LogisticRegression
 
 
 class PrimaryHead(BaseEstimator):
-    def __init__(self, C: float = 4.0, max_weights: int = 10000):
+    def __init__(self, C: float = 4.0, max_weights: int = 10000, block_weights: tuple[float, ...] | None = None):
         self.C = C
         self.max_weights = max_weights
+        self.block_weights = block_weights
 
-    def fit(self, features, primaries: list[tuple[str, ...]], taxonomy) -> "PrimaryHead":
-        """``features`` (n, d) of the passages, ``primaries`` their primary labels (may be empty)."""
+    def fit(self, features, primaries: list[tuple[str, ...]], taxonomy, blocks: tuple[int, ...] | None = None) -> "PrimaryHead":
+        """``features`` (n, d) of the passages, ``primaries`` their primary labels (may be empty); ``blocks`` the
+        widths of the feature blocks that ``block_weights`` scale (needed only with ``block_weights``)."""
+        self.scale_ = None
+        if self.block_weights is not None:
+            if blocks is None or len(blocks) != len(self.block_weights) or sum(blocks) != features.shape[1]:
+                raise ValueError("block_weights needs blocks: one width per weight, summing to the feature count")
+            self.scale_ = np.repeat(np.asarray(self.block_weights, dtype=np.float64), blocks)
+        features = self._scaled(features)
         self.models_: dict[str, tuple[tuple[str, ...], sp.csr_matrix, np.ndarray]] = {}
         for scheme in taxonomy.scheme_names():
             rows, y = [], []
@@ -51,10 +61,15 @@ class PrimaryHead(BaseEstimator):
                     w[drop] = 0.0
         return sp.csr_matrix(coef)
 
+    def _scaled(self, features) -> sp.csr_matrix:
+        features = sp.csr_matrix(features)
+        scale = self.__dict__.get("scale_")
+        return features if scale is None else features @ sp.diags(scale)
+
     def decision(self, scheme: str, features) -> tuple[tuple[str, ...], np.ndarray]:
         """``(classes, scores)``: the head's score of each class for each passage (higher = more the main topic)."""
         classes, coef, intercept = self.models_[scheme]
-        scores = np.asarray((sp.csr_matrix(features) @ coef.T).todense()) + intercept
+        scores = np.asarray((self._scaled(features) @ coef.T).todense()) + intercept
         if len(classes) == 2:  # a binary model scores the second class against the first
             scores = np.hstack([np.zeros_like(scores), scores])
         return classes, scores

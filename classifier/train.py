@@ -131,12 +131,14 @@ def train_tagger(
     provenance_weights: dict[str, float] | None = None,
     secondary_weight: float = 1.0,
     primary_head: bool = True,
+    primary_head_params: dict | None = None,
 ) -> tuple[Tagger, dict]:
     """Fit, tune per-label thresholds on the dev split, and measure on the test split (per language and scheme).
 
     ``provenance_weights`` (prefix -> weight, first match wins) weighs training passages by their source; weight 0
     leaves them out; ``secondary_weight`` weighs the non-primary labels of seed passages (``label_weights``);
-    ``primary_head`` trains the tagger's ``PrimaryHead`` on the training passages that name a primary label."""
+    ``primary_head`` trains the tagger's ``PrimaryHead`` (with ``primary_head_params``) on the training passages that
+    name a primary label."""
     taxonomy = taxonomy or default_taxonomy()
     started = time.time()
     records = [r for r in records if r.split not in train_splits or provenance_weight(r.provenance, provenance_weights) > 0]
@@ -155,8 +157,9 @@ def train_tagger(
     tagger = Tagger(est, taxonomy.ids, thresholds, name=name)
     led = [r for r in train if r.primary] if primary_head else []
     if led:
-        tagger.primary_head = PrimaryHead().fit(est.head_features([(r.text, r.language) for r in led]),
-                                                [r.primary for r in led], taxonomy)
+        tagger.primary_head = PrimaryHead(**(primary_head_params or {})).fit(
+            est.head_features([(r.text, r.language) for r in led]), [r.primary for r in led], taxonomy,
+            blocks=est.head_blocks())
     report = {
         "name": name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -164,6 +167,7 @@ def train_tagger(
         "estimator": est.get_params(),
         "provenance_weights": dict(provenance_weights or {}),
         "secondary_weight": secondary_weight,
+        "primary_head_params": dict(primary_head_params or {}),
         "primary_head": {scheme: sum(any(taxonomy.scheme_of(p) == scheme for p in r.primary) for r in led)
                          for scheme in (tagger.primary_head.models_ if tagger.primary_head else ())},
         "data_fingerprint": data_fingerprint(records),

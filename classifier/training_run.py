@@ -31,6 +31,8 @@ DEFAULT_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 DEFAULT_WEIGHTS = {"weak:sdg-queries": 0.0, "weak:": 0.5}
 # How much a seed passage's non-primary labels count (classifier.train.label_weights); 1 weighs all labels alike.
 DEFAULT_SECONDARY_WEIGHT = 1.0
+# Parameters of the primary head that chooses each passage's main label (classifier/primary_head.py).
+DEFAULT_PRIMARY_HEAD: dict = {}
 
 
 def training_records(sources=DEFAULT_SOURCES, seed: int = 0, embeddings: bool = True, distill: bool = True,
@@ -68,7 +70,7 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
                  estimator_params: dict | None = None, embeddings: bool = True, distill: bool = True,
                  train_fraction: float = 1.0, complete: bool = True,
                  provenance_weights: dict[str, float] | None = None, secondary_weight: float | None = None,
-                 primary_head: bool = True) -> dict:
+                 primary_head: bool = True, primary_head_params: dict | None = None) -> dict:
     """``provenance_weights`` defaults to ``DEFAULT_WEIGHTS`` (``{}`` weighs every source alike), ``secondary_weight``
     to ``DEFAULT_SECONDARY_WEIGHT``."""
     taxonomy = default_taxonomy()
@@ -77,7 +79,8 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     secondary = DEFAULT_SECONDARY_WEIGHT if secondary_weight is None else secondary_weight
     tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=estimator_params,
                                   provenance_weights=weights, secondary_weight=secondary,
-                                  primary_head=primary_head)
+                                  primary_head=primary_head,
+                                  primary_head_params=DEFAULT_PRIMARY_HEAD if primary_head_params is None else primary_head_params)
     completed = any(r.provenance.endswith("+e5") for r in records)
     report["sources"] = list(sources) + (["distilled:e5"] if extra else []) + (["completed:e5"] if completed else [])
     modes = ["fast"]

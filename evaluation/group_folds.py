@@ -66,7 +66,7 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
             F_led = est.head_features([(r.text, r.language) for r in led])
             F_held = est.head_features([(r.text, r.language) for r in held])
             for key, params in heads.items():
-                head = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy)
+                head = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy, blocks=est.head_blocks())
                 ordered = head.main_first(F_held, P, list(taxonomy.ids), 0.5, taxonomy)
                 report[f"main_label{key}"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
         per_fold.append({"fold": k, "groups": len({r.group for r in held}),

@@ -81,7 +81,8 @@ def cmd_train(args) -> int:
                           estimator_params=params or None,
                           embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction,
                           complete=not args.no_completion, provenance_weights=_weights(args.weight),
-                          secondary_weight=args.secondary_weight, primary_head=not args.no_primary_head)
+                          secondary_weight=args.secondary_weight, primary_head=not args.no_primary_head,
+                          primary_head_params={k: json.loads(v) for k, _, v in (p.partition("=") for p in args.head_param)} or None)
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
     return 0
@@ -357,6 +358,8 @@ def build_parser() -> argparse.ArgumentParser:
                         "classifier/training_run.py)")
     t.add_argument("--no-primary-head", action="store_true",
                    help="no primary head: a passage's main label is then its highest-scoring label")
+    t.add_argument("--head-param", action="append", default=[], metavar="KEY=JSON",
+                   help="primary head parameter (replaces the defaults in classifier/training_run.py), e.g. C=1")
     t.add_argument("--param", action="append", default=[], metavar="KEY=JSON",
                    help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")
     t.set_defaults(func=cmd_train)

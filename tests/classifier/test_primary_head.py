@@ -104,3 +104,22 @@ def test_a_two_class_head_scores_both_classes(tiny_records):
     assert classes == ("sdg:4", "sdg:7") and scores.shape == (len(records), 2)
     picked = [classes[k] for k in np.argmax(scores, axis=1)]
     assert np.mean([p == r.primary[0] for p, r in zip(picked, records)]) == 1.0
+
+
+def test_block_weights_scale_the_feature_blocks(fitted):
+    tax, est, _, records = fitted
+    X = [(r.text, r.language) for r in records]
+    F = est.head_features(X)
+    blocks = est.head_blocks()
+    assert sum(blocks) == F.shape[1] and len(blocks) == 2
+    with pytest.raises(ValueError):
+        PrimaryHead(block_weights=(0.0, 1.0)).fit(F, [r.primary for r in records], tax)
+    concepts_only = PrimaryHead(block_weights=(0.0, 1.0)).fit(F, [r.primary for r in records], tax, blocks=blocks)
+    _, coef, _ = concepts_only.models_["sdg"]
+    assert coef[:, : blocks[0]].nnz == 0 and coef[:, blocks[0]:].nnz > 0  # the n-gram block is left out
+    # the scaling applies at prediction too: the head chooses from the concepts alone
+    P = est.predict_proba(X)
+    mask = concepts_only.main_mask(F, P, list(tax.ids), 0.5, tax)
+    F_no_ngrams = F.tolil()
+    F_no_ngrams[:, : blocks[0]] = 0
+    np.testing.assert_array_equal(mask, concepts_only.main_mask(F_no_ngrams.tocsr(), P, list(tax.ids), 0.5, tax))
