@@ -57,7 +57,7 @@ def test_weight_zero_sources_are_left_out(tiny_records, monkeypatch):
 
 
 def test_primary_head_option_scores_the_main_label_on_the_same_groups(tiny_records):
-    records = _as_groups(tiny_records)
+    records = [replace(r, primary=()) for r in _as_groups(tiny_records)]
     # the groups' own passages name no primary label; passages outside the groups do (as the one-label seed files)
     main = {"sdg:7": "sdg:7", "sdg:4": "sdg:4", "sdg:11": "sdg:11", "sdg:16": "sdg:16"}
     led = [replace(r, id=f"{r.id}-led", text=f"{r.text} [led]", group=None,
@@ -67,4 +67,9 @@ def test_primary_head_option_scores_the_main_label_on_the_same_groups(tiny_recor
     assert out["main_label"]["sdg"]["groups"] == out["same_top_label"]["sdg"]["groups"] == 12
     assert out["main_label:tiny"]["sdg"]["groups"] == 12
     assert all("main_label" in f and "main_label:tiny" in f for f in out["per_fold"])
+    # accuracy of the main label on primary-labelled passages the head did not learn from (each scored once)
+    multi = [r for r in led if r.primary and sum(x.startswith("sdg:") for x in r.labels) >= 2
+             and r.primary[0].startswith("sdg:")]
+    assert out["main_accuracy"]["sdg"]["groups"] == len(multi) > 0
+    assert 0 <= out["main_accuracy"]["sdg"]["agree"] <= len(multi)
     assert "main_label" not in group_fold_consistency(records, folds=3, estimator_params=SMALL)
