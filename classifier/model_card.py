@@ -42,7 +42,9 @@ def render_card(report: dict) -> str:
     if report.get("primary_head"):
         lines += ["", "Main label per scheme: a primary head (classifier/primary_head.py) learnt from the seed passages "
                   "that name a primary label (" + ", ".join(f"{s} {n}" for s, n in report["primary_head"].items())
-                  + ") chooses, among a passage's labels above threshold, the one it is mainly about."]
+                  + ")" + (" with " + ", ".join(f"{k}={v}" for k, v in report["primary_head_params"].items())
+                           if report.get("primary_head_params") else "")
+                  + " chooses, among a passage's labels above threshold, the one it is mainly about."]
     if report.get("secondary_weight", 1.0) != 1.0:
         lines += ["", f"Labels of a seed passage other than its primary label count {report['secondary_weight']:g} times."]
     lines += ["", "The seed corpus is project-written text: its held-out split measures fit to our own writing, not "

@@ -40,3 +40,14 @@ def test_training_counts_per_provenance_language_scheme_and_label_reach_the_card
     card = render_card({**_report({"sdg": 0.95}), "label_counts": counts})
     assert "| mapped:esif | pl | 1 (0) | 1 (1) | – |" in card  # gd, sdg, smart in sorted order
     assert "| sdg:8 | 1* |" in card
+
+
+def test_the_card_states_the_primary_head_and_both_consistency_rankings():
+    report = {**_report({"sdg": 0.903}), "primary_head": {"sdg": 1811, "gd": 931}, "primary_head_params": {"C": 0.25},
+              "crosslingual_by_score": {"fast": {"same_top_label": {"sdg": {"agree": 80, "groups": 100, "share": 0.8}},
+                                                 "agreement_with_english": {}}}}
+    card = render_card(report)
+    assert "primary label (sdg 1811, gd 931) with C=0.25" in card
+    assert "top label = the main label stratag shows" in card and "sdg 90/100 = 90.3%" in card
+    assert "top label = the highest score" in card and "sdg 80/100 = 80.0%" in card
+    assert "primary head" not in render_card(_report({"sdg": 0.903}))
