@@ -156,8 +156,12 @@ def train_tagger(
         thresholds = best_f1_thresholds(Yd, est.predict_proba([(r.text, r.language) for r in dev]))
     tagger = Tagger(est, taxonomy.ids, thresholds, name=name)
     led = [r for r in train if r.primary] if primary_head else []
+    primary_head_params = dict(primary_head_params or {})
+    if len(primary_head_params.get("block_weights") or ()) > len(est.head_blocks()):
+        log.warning("the passage model has no concept head; the primary head uses the n-gram features")
+        primary_head_params.pop("block_weights")
     if led:
-        tagger.primary_head = PrimaryHead(**(primary_head_params or {})).fit(
+        tagger.primary_head = PrimaryHead(**primary_head_params).fit(
             est.head_features([(r.text, r.language) for r in led]), [r.primary for r in led], taxonomy,
             blocks=est.head_blocks())
     report = {
