@@ -40,3 +40,6 @@ def test_shipped_model_tags_a_real_city_climate_plan(shipped, shared_data):
     for label in ("sdg:7", "gd:energy", "gd:mobility"):
         ev = c.score(label).evidence
         assert ev and all(1 <= e.page_start <= doc.n_pages for e in ev)
+    # a climate city contract is mainly about the climate, whatever else it assigns
+    assert shipped.primary_head is not None
+    assert c.main()["sdg"] == "sdg:13" and c.main()["gd"] == "gd:climate"
