@@ -38,10 +38,12 @@ def fold_of(group: str, folds: int) -> int:
 
 def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, provenance_weights: dict | None = None,
                            estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0,
-                           primary_head: bool = False, head_variants: dict[str, dict] | None = None) -> dict:
+                           primary_head: bool = False, head_variants: dict[str, dict] | None = None,
+                           primary_head_params: dict | None = None) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
     "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "per_fold": [...]}``. With
-    ``primary_head`` also ``main_label``: the same top label when each fold's ``PrimaryHead`` (trained on the fold's
+    ``primary_head`` also ``main_label``: the same top label when each fold's ``PrimaryHead`` (``primary_head_params``;
+    trained on the fold's
     passages that name a primary label) orders the labels above 0.5, and ``main_label:NAME`` for each of
     ``head_variants`` (``{NAME: PrimaryHead parameters}``), scored on the same fold models; and for each head
     ``main_accuracy[:NAME]``: how often a head trained without a third of the primary-labelled passages (chosen by a
@@ -50,7 +52,7 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
     fixed preference; the accuracy shows whether the main label is the one the passage is about."""
     taxonomy = default_taxonomy()
     train = [r for r in records if r.split == "train" and provenance_weight(r.provenance, provenance_weights) > 0]
-    heads = ({"": {}} if primary_head else {}) | {f":{name}": params for name, params in (head_variants or {}).items()}
+    heads = ({"": dict(primary_head_params or {})} if primary_head else {}) | {f":{name}": params for name, params in (head_variants or {}).items()}
     totals: dict = {"same_top_label": {}, "single_label": {}, **{f"main_label{key}": {} for key in heads},
                     **{f"main_accuracy{key}": {} for key in heads}}
     per_fold = []
@@ -110,7 +112,7 @@ def primary_accuracy(head: PrimaryHead, features, records: list[LabelledPassage]
 
 def main(argv: list[str] | None = None) -> int:
     from classifier.train import parse_provenance_weights
-    from classifier.training_run import DEFAULT_SECONDARY_WEIGHT, DEFAULT_WEIGHTS, training_records
+    from classifier.training_run import DEFAULT_PRIMARY_HEAD, DEFAULT_SECONDARY_WEIGHT, DEFAULT_WEIGHTS, training_records
 
     ap = argparse.ArgumentParser(prog="python -m evaluation.group_folds", description=__doc__.split("\n\n")[0])
     ap.add_argument("--folds", type=int, default=3)
@@ -118,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--param", action="append", default=[], metavar="KEY=JSON", help="as for stratag train")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--secondary-weight", type=float, default=None, help="as for stratag train")
-    ap.add_argument("--primary-head", action="store_true", help="also score the top label chosen by a primary head")
+    ap.add_argument("--primary-head", action="store_true",
+                    help="also score the main label chosen by the primary head stratag train builds")
     ap.add_argument("--head-variant", action="append", default=[], metavar="NAME=JSON",
                     help='also score a primary head with these parameters, e.g. full=\'{"max_weights": 0}\'')
     args = ap.parse_args(argv)
@@ -132,7 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     secondary = DEFAULT_SECONDARY_WEIGHT if args.secondary_weight is None else args.secondary_weight
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,
                                     params or None, args.seed, secondary, args.primary_head,
-                                    {k: json.loads(v) for k, _, v in (h.partition("=") for h in args.head_variant)})
+                                    {k: json.loads(v) for k, _, v in (h.partition("=") for h in args.head_variant)},
+                                    DEFAULT_PRIMARY_HEAD)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 
