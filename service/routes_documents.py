@@ -81,6 +81,7 @@ def upload_document(
 @router.get("/documents", response_model=DocumentList, responses=_ERRORS, summary="List and search documents")
 def list_documents(
     label: str | None = Query(None, description="only documents tagged with this label, e.g. gd:energy"),
+    main: bool = Query(False, description="with label: only documents whose main label in its scheme is that label"),
     scheme: str | None = Query(None, description="only documents with a tag in this scheme (sdg, gd, smart)"),
     country: str | None = None,
     city: str | None = None,
@@ -94,7 +95,7 @@ def list_documents(
     if label:
         default_taxonomy()[label]
     check_scheme(scheme)
-    found = store.list_documents(label=label, scheme=scheme, country=country, city=city, language=language, year=year,
+    found = store.list_documents(label=label, main=main, scheme=scheme, country=country, city=city, language=language, year=year,
                                  q=q, limit=limit, offset=offset)
     return DocumentList(limit=limit, offset=offset, **found)
 

@@ -52,6 +52,7 @@ class DocumentSummary(BaseModel):
     model: str
     created_at: datetime
     assigned: list[str] = Field(description="label ids at or above their threshold")
+    main: list[str] = Field([], description="the document's main label in each scheme with assigned labels")
 
 
 class DocumentOut(DocumentSummary):

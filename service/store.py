@@ -147,6 +147,7 @@ class Store:
                 raise NotFound(f"no document with id '{doc_id}'", source=doc_id)
             out = dict(row)
             out["assigned"] = _assigned_labels(conn, [doc_id]).get(doc_id, [])
+            out["main"] = _assigned_labels(conn, [doc_id], scores.c.main).get(doc_id, [])
         return out
 
     def get_tags(self, doc_id: str, scheme: str | None = None) -> list[dict]:
@@ -198,13 +199,15 @@ class Store:
         with self._engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(documents)).scalar_one()
 
-    def list_documents(self, *, label=None, scheme=None, country=None, city=None, language=None, year=None,
-                       q=None, limit: int = 50, offset: int = 0) -> dict:
-        """Documents matching every given filter, newest first; ``q`` matches passages (all words, any case,
-        diacritics optional) and each hit lists its matching passages with pages."""
+    def list_documents(self, *, label=None, main: bool = False, scheme=None, country=None, city=None, language=None,
+                       year=None, q=None, limit: int = 50, offset: int = 0) -> dict:
+        """Documents matching every given filter, newest first; ``label`` with ``main``: only documents whose main
+        label in its scheme is ``label``; ``q`` matches passages (all words, any case, diacritics optional) and each
+        hit lists its matching passages with pages."""
         conds = []
         if label:
-            conds.append(exists().where(scores.c.document_id == documents.c.id, scores.c.label == label, scores.c.assigned))
+            conds.append(exists().where(scores.c.document_id == documents.c.id, scores.c.label == label, scores.c.assigned,
+                                        *([scores.c.main.is_(True)] if main else [])))
         if scheme:
             conds.append(exists().where(scores.c.document_id == documents.c.id, scores.c.scheme == scheme, scores.c.assigned))
         if country:
@@ -227,9 +230,11 @@ class Store:
             items = [dict(r) for r in rows]
             ids = [r["id"] for r in items]
             assigned = _assigned_labels(conn, ids)
+            mains = _assigned_labels(conn, ids, scores.c.main)
             matches = _matching_passages(conn, ids, text_cond) if text_cond is not None else {}
         for item in items:
             item["assigned"] = assigned.get(item["id"], [])
+            item["main"] = mains.get(item["id"], [])
             item["matches"] = matches.get(item["id"], [])
         return {"total": total, "items": items}
 
@@ -400,12 +405,12 @@ def _text_condition(q: str):
     return and_(*(passages.c.folded.like("%" + _LIKE_SPECIAL.sub(r"\\\1", w) + "%", escape="\\") for w in words))
 
 
-def _assigned_labels(conn, ids: list[str]) -> dict[str, list[str]]:
-    """Each document's assigned labels, in taxonomy order."""
+def _assigned_labels(conn, ids: list[str], column=scores.c.assigned) -> dict[str, list[str]]:
+    """Each document's assigned labels (or, with ``column=scores.c.main``, its main labels), in taxonomy order."""
     if not ids:
         return {}
     out = defaultdict(list)
-    q = select(scores.c.document_id, scores.c.label).where(scores.c.document_id.in_(ids), scores.c.assigned)
+    q = select(scores.c.document_id, scores.c.label).where(scores.c.document_id.in_(ids), column.is_(True))
     for doc_id, label in conn.execute(q):
         out[doc_id].append(label)
     order = {label: i for i, label in enumerate(default_taxonomy().ids)}

@@ -71,10 +71,10 @@ def render_error(request: Request, status: int, error: dict):
 
 
 @router.get("/")
-def portal(request: Request, label: str | None = None, scheme: str | None = None, country: str | None = None,
-           city: str | None = None, language: str | None = None, year: str | None = None, q: str | None = None,
-           store=Depends(get_store)):
-    filters = {"label": label or None, "scheme": scheme or None, "country": country or None, "city": city or None,
+def portal(request: Request, label: str | None = None, main: bool = False, scheme: str | None = None,
+           country: str | None = None, city: str | None = None, language: str | None = None, year: str | None = None,
+           q: str | None = None, store=Depends(get_store)):
+    filters = {"label": label or None, "main": main, "scheme": scheme or None, "country": country or None, "city": city or None,
                "language": language or None, "year": int(year) if year and year.isdigit() else None, "q": q or None}
     if filters["label"]:
         default_taxonomy()[filters["label"]]

@@ -111,6 +111,23 @@ def test_api_list_filters(client, pdf_dir, params, expected):
     assert found["total"] == len(expected)
 
 
+def test_api_list_filter_by_main_label(client, pdf_dir):
+    ids = upload_all(client, pdf_dir)
+    doc = client.get(f"/api/v1/documents/{ids['pl']}").json()
+    assert doc["main"] and set(doc["main"]) <= set(doc["assigned"])
+    not_main = [label for label in doc["assigned"] if label not in doc["main"]]
+    assert not_main, "the Polish example has assigned labels besides its main ones"
+
+    def listed(label, main):
+        found = client.get("/api/v1/documents", params={"label": label, "main": main}).json()["items"]
+        assert all(label in i["assigned"] and (not main or label in i["main"]) for i in found)
+        return {i["id"] for i in found}
+
+    for label in doc["main"]:
+        assert ids["pl"] in listed(label, True)
+    assert ids["pl"] in listed(not_main[0], False) and ids["pl"] not in listed(not_main[0], True)
+
+
 @pytest.mark.parametrize("query, lang", [("tramvajové", "cs"), ("TRAMVAJOVE", "cs"), ("lodz", "pl"), ("Győr távhőrendszer", "hu")])
 def test_api_full_text_search_over_passages_ignores_case_and_diacritics(client, pdf_dir, query, lang):
     ids = upload_all(client, pdf_dir)

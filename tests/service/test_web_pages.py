@@ -69,6 +69,18 @@ def test_web_document_view_in_polish(client, pdf_dir):
     assert "Europejski Zielony Ład" in html and "Uzasadnienie" in html and "s. 1" in html
 
 
+def test_web_portal_list_marks_main_labels_and_filters_by_them(client, pdf_dir):
+    ids = upload_all(client, pdf_dir)
+    doc = client.get(f"/api/v1/documents/{ids['pl']}").json()
+    html = client.get("/").text
+    for label in doc["main"]:
+        assert f'class="tag main" href="/?label={label}&amp;main=true"' in html
+    other = next(label for label in doc["assigned"] if label not in doc["main"])
+    assert "Strategia Łodzi" in client.get("/", params={"label": other}).text
+    assert "Strategia Łodzi" not in client.get("/", params={"label": other, "main": "true"}).text
+    assert "Strategia Łodzi" in client.get("/", params={"label": doc["main"][0], "main": "true"}).text
+
+
 def test_web_portal_list_filters_and_search(client, pdf_dir):
     upload_all(client, pdf_dir)
     html = client.get("/", params={"country": "CZ"}).text
