@@ -3,9 +3,10 @@
 The per-label probabilities of the passage model say how sure it is that each label applies; with two true SDGs both
 are near 1 and which comes first depends on the wording of one language. The primary head is one multinomial
 logistic regression per scheme, trained on the seed passages that name a primary label (``LabelledPassage.primary``:
-the passages of the one-label seed files), on the passage model's n-gram and concept features. Among the labels of a
-scheme at or above their thresholds, the head's choice is the passage's *main label* (``main_mask``); the tagger shows
-it per scheme (``Tagger.main_labels``).
+the passages of the one-label seed files), on the passage model's n-gram and concept features (the shipped head: the
+concept block alone, ``classifier/training_run.py``). Among the labels of a scheme at or above their thresholds, the
+head's choice is the passage's *main label* (``main_mask``); the tagger gives it per passage
+(``Tagger.predict_passages``) and per document (``Tagger.document_main``).
 
 Each class keeps its ``max_weights`` largest weights (sparse, float32), as the passage model does, so that the head
 adds little to the shipped artifact. ``block_weights`` scales the feature blocks (``fit(..., blocks=)``: the widths
