@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import and_, case, create_engine, event, exists, func, insert, inspect, select, update
 from sqlalchemy import text as sql_text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError
 
 from classifier.taxonomy import default_taxonomy
 from service.errors import NotFound
@@ -442,8 +442,13 @@ def _add_missing_columns(engine) -> None:
             if column.name not in have and column.nullable:
                 quote = engine.dialect.identifier_preparer.quote
                 kind = column.type.compile(dialect=engine.dialect)
-                with engine.begin() as conn:
-                    conn.execute(sql_text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"))
+                try:
+                    with engine.begin() as conn:
+                        conn.execute(sql_text(f"ALTER TABLE {quote(table.name)} ADD COLUMN {quote(column.name)} {kind}"))
+                except (OperationalError, ProgrammingError):
+                    # another process starting at the same time may have added it first
+                    if column.name not in {c["name"] for c in inspect(engine).get_columns(table.name)}:
+                        raise
                 log.info("database: added column %s.%s", table.name, column.name)
 
 
