@@ -13,6 +13,7 @@ class Evidence:
     score: float
     text: str
     terms: tuple[str, ...] = ()
+    main: bool = False  # the label is this passage's main label in its scheme (not only one it also mentions)
 
     @property
     def pages(self) -> str:

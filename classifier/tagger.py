@@ -74,7 +74,8 @@ class Tagger:
             assigned = bool(scores[j] >= thresholds[j]) and len(doc.passages) > 0
             evidence = tuple(
                 Evidence(doc.passages[i].index, doc.passages[i].page_start, doc.passages[i].page_end,
-                         round(float(probs[i, j]), 4), doc.passages[i].text, tuple(terms.get((i, j), ())))
+                         round(float(probs[i, j]), 4), doc.passages[i].text, tuple(terms.get((i, j), ())),
+                         bool(mains[i, j]))
                 for i in chosen[j]
             )
             label = taxonomy[label_id]

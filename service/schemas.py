@@ -87,6 +87,7 @@ class EvidenceOut(BaseModel):
     score: float
     text: str
     terms: list[str] = Field(description="words of the passage that raised the label's score most")
+    main: bool = Field(False, description="the label is this passage's main label in its scheme")
 
 
 class TagOut(BaseModel):

@@ -126,7 +126,7 @@ class Store:
                 ])
                 _insert_many(conn, evidence, [
                     {"document_id": doc.id, "label": s.label, "rank": r, "passage_index": e.passage_index,
-                     "score": e.score, "terms": list(e.terms)}
+                     "score": e.score, "terms": list(e.terms), "main": e.main}
                     for s in classification.labels for r, e in enumerate(s.evidence)
                 ])
         except IntegrityError:
@@ -160,7 +160,7 @@ class Store:
             rows = [dict(r) for r in conn.execute(q).mappings()]
             ev = conn.execute(
                 select(evidence.c.label, evidence.c.rank, evidence.c.passage_index, evidence.c.score, evidence.c.terms,
-                       passages.c.text, passages.c.page_start, passages.c.page_end)
+                       evidence.c.main, passages.c.text, passages.c.page_start, passages.c.page_end)
                 .join(passages, and_(passages.c.document_id == evidence.c.document_id,
                                      passages.c.idx == evidence.c.passage_index))
                 .where(evidence.c.document_id == doc_id)
@@ -168,7 +168,8 @@ class Store:
             ).mappings()
             by_label = defaultdict(list)
             for e in ev:
-                by_label[e["label"]].append({k: e[k] for k in ("passage_index", "score", "terms", "text", "page_start", "page_end")})
+                by_label[e["label"]].append({**{k: e[k] for k in ("passage_index", "score", "terms", "text", "page_start", "page_end")},
+                                             "main": bool(e["main"])})
             reviews = self._latest_reviews(conn, doc_id)
         for row in rows:
             row["main"] = bool(row["main"])  # NULL on documents stored before main labels

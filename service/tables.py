@@ -91,6 +91,7 @@ evidence = Table(
     Column("passage_index", Integer, nullable=False),
     Column("score", Float, nullable=False),
     Column("terms", JSON),
+    Column("main", Boolean),  # the label is the passage's main label in its scheme (None: stored before)
 )
 
 corrections = Table(

@@ -26,6 +26,12 @@ def test_each_scheme_with_assigned_labels_has_one_main_label(tiny_tagger, pdf_di
         assert c.score(label).assigned and c.score(label).scheme == scheme
     assert sum(s.main for s in c.labels) == len(main)
     assert c.to_dict()["main"] == main
+    # evidence passages say whether the label is their own main label, as predict_passages decided
+    doc = read_document(pdf_dir / "pl.pdf")
+    _, mains = tiny_tagger.predict_passages([(p.text, p.language) for p in doc.passages])
+    ids = tiny_tagger.label_ids
+    flags = [(e.main, bool(mains[e.passage_index, ids.index(s.label)])) for s in c.labels for e in s.evidence]
+    assert flags and all(a == b for a, b in flags) and any(a for a, _ in flags)
 
 
 def test_the_main_label_is_the_head_choice_not_the_highest_score(tiny_tagger):

@@ -45,6 +45,15 @@ def test_api_tags_per_scheme_have_score_threshold_decision_and_evidence_pages(cl
         assert 1 <= e["page_start"] <= e["page_end"] <= 2
         assert e["text"] and isinstance(e["terms"], list)
     assert all(t["score"] < t["threshold"] for t in every if not t["assigned"])
+    # an evidence passage says whether the label is its own main label; each passage has at most one per scheme
+    main_of = {}
+    for scheme in tags["schemes"]:
+        for t in scheme["tags"]:
+            for e in t["evidence"]:
+                assert isinstance(e["main"], bool)
+                if e["main"]:
+                    assert main_of.setdefault((scheme["scheme"], e["passage_index"]), t["label"]) == t["label"]
+    assert main_of
     for scheme in tags["schemes"]:  # one main label in each scheme with an assigned label, and it is assigned
         mains = [t for t in scheme["tags"] if t["main"]]
         assert len(mains) == (1 if any(t["assigned"] for t in scheme["tags"]) else 0)

@@ -75,25 +75,29 @@ def test_api_store_marks_the_main_label_of_each_scheme(store, pdf_dir, tiny_tagg
     assert all(t["assigned"] for t in tags if t["main"])
 
 
-def test_api_store_adds_new_columns_to_a_database_written_before_them(store_url, classified, pdf_dir, tiny_tagger):
+def test_api_store_adds_new_columns_to_a_database_written_before_them(store_url, pdf_dir, tiny_tagger):
     from sqlalchemy import create_engine, inspect, text
 
-    doc, classification = classified
+    doc = read_document(pdf_dir / "pl.pdf")
     old = Store(store_url)
-    old.save_document(doc, classification)
+    old.save_document(doc, tiny_tagger.classify(doc))
     old.close()
     engine = create_engine(store_url)
-    with engine.begin() as conn:  # the scores table as stratag wrote it before main labels existed
+    with engine.begin() as conn:  # the tables as stratag wrote them before main labels existed
         conn.execute(text("ALTER TABLE scores DROP COLUMN main"))
+        conn.execute(text("ALTER TABLE evidence DROP COLUMN main"))
     assert "main" not in {c["name"] for c in inspect(engine).get_columns("scores")}
     engine.dispose()
 
     s = Store(store_url)
     try:
-        assert s.get_tags(doc.id) and not any(t["main"] for t in s.get_tags(doc.id))  # stored before: no main label
-        other = read_document(pdf_dir / "pl.pdf")
+        before = s.get_tags(doc.id)  # stored before: no main labels, evidence still there
+        assert before and not any(t["main"] for t in before)
+        assert any(t["evidence"] for t in before) and not any(e["main"] for t in before for e in t["evidence"])
+        other = dataclasses.replace(doc, id="f" * 64, source="pl-copy.pdf")  # the same text uploaded again
         s.save_document(other, tiny_tagger.classify(other))
-        assert any(t["main"] for t in s.get_tags(other.id))
+        after = s.get_tags(other.id)
+        assert any(t["main"] for t in after) and any(e["main"] for t in after for e in t["evidence"])
         assert s.count_documents() == 2
     finally:
         s.close()

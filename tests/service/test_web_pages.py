@@ -56,9 +56,13 @@ def test_web_document_view_shows_bars_per_scheme_and_highlighted_evidence_with_p
     # the main label of each scheme with assigned labels is marked, next to that label's name
     tags = client.get(f"/api/v1/documents/{doc_id}/tags").json()
     mains = [t["label"] for s in tags["schemes"] for t in s["tags"] if t["main"]]
-    assert mains and html.count('class="main-label"') == len(mains)
+    assert mains and html.count('class="main-label"') == len(mains) + sum(
+        e["main"] for s in tags["schemes"] for t in s["tags"] if t["assigned"] for e in t["evidence"])
     for label in mains:
         assert re.search(rf'data-label="{label}">[^<]*\n\s*<span class="main-label"', html)
+    # evidence passages mainly about their label carry the badge too
+    passage_mains = sum(e["main"] for s in tags["schemes"] for t in s["tags"] if t["assigned"] for e in t["evidence"])
+    assert passage_mains and html.count('</span><span class="main-label"') == passage_mains
     all_labels = client.get(f"/documents/{doc_id}", params={"all": True}).text
     assert all_labels.count('class="label-name') == 32 > html.count('class="label-name')
 
