@@ -8,6 +8,12 @@ concept block alone, ``classifier/training_run.py``). Among the labels of a sche
 head's choice is the passage's *main label* (``main_mask``); the tagger gives it per passage
 (``Tagger.predict_passages``) and per document (``Tagger.document_main``).
 
+``gold_choice`` (λ, 0 to 1) changes what the head is trained to do. At 0 (sklearn's multinomial logistic regression)
+it tells the primary label apart from every class of the scheme; but in use it only ever chooses among the labels
+that apply. With λ > 0 the loss of a passage is ``(1 - λ) ×`` that softmax over all classes ``+ λ ×`` a softmax over
+the passage's own gold labels in the scheme (``fit(..., labels=)``), a conditional logit of the choice the head
+makes; passages with one gold label then teach only through the first term. Same penalty (``C``), fitted by L-BFGS.
+
 Each class keeps its ``max_weights`` largest weights (sparse, float32), as the passage model does, so that the head
 adds little to the shipped artifact. ``block_weights`` scales the feature blocks (``fit(..., blocks=)``: the widths
 of the n-gram and concept blocks, ``PassageClassifier.head_blocks``): weight 0 leaves a block out, and a larger
@@ -19,20 +25,29 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.optimize import minimize
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LogisticRegression
 
 
 class PrimaryHead(BaseEstimator):
-    def __init__(self, C: float = 4.0, max_weights: int = 10000, block_weights: tuple[float, ...] | None = None):
+    def __init__(self, C: float = 4.0, max_weights: int = 10000, block_weights: tuple[float, ...] | None = None,
+                 gold_choice: float = 0.0):
         self.C = C
         self.max_weights = max_weights
         self.block_weights = block_weights
+        self.gold_choice = gold_choice
 
-    def fit(self, features, primaries: list[tuple[str, ...]], taxonomy, blocks: tuple[int, ...] | None = None) -> "PrimaryHead":
+    def fit(self, features, primaries: list[tuple[str, ...]], taxonomy, blocks: tuple[int, ...] | None = None,
+            labels: list[tuple[str, ...]] | None = None) -> "PrimaryHead":
         """``features`` (n, d) of the passages, ``primaries`` their primary labels (may be empty); ``blocks`` the
-        widths of the feature blocks that ``block_weights`` scale (needed only with ``block_weights``)."""
+        widths of the feature blocks that ``block_weights`` scale (needed only with ``block_weights``); ``labels``
+        every gold label of each passage (needed only with ``gold_choice`` > 0)."""
+        if not 0.0 <= self.gold_choice <= 1.0:
+            raise ValueError("gold_choice must be between 0 and 1")
+        if self.gold_choice and (labels is None or len(labels) != len(primaries)):
+            raise ValueError("gold_choice needs labels: the gold labels of every passage")
         self.scale_ = None
         if self.block_weights is not None:
             if blocks is None or len(blocks) != len(self.block_weights) or sum(blocks) != features.shape[1]:
@@ -42,14 +57,24 @@ class PrimaryHead(BaseEstimator):
         self.models_: dict[str, tuple[tuple[str, ...], sp.csr_matrix, np.ndarray]] = {}
         for scheme in taxonomy.scheme_names():
             rows, y = [], []
-            for i, labels in enumerate(primaries):
-                found = [p for p in labels if taxonomy.scheme_of(p) == scheme]
+            for i, named in enumerate(primaries):
+                found = [p for p in named if taxonomy.scheme_of(p) == scheme]
                 if found:
                     rows.append(i)
                     y.append(found[0])
-            if len(set(y)) >= 2:
+            if len(set(y)) < 2:
+                continue
+            if self.gold_choice:
+                classes = tuple(sorted(set(y)))
+                allowed = np.array([[c in labels[i] or c == p for c in classes] for i, p in zip(rows, y)])
+                coef, intercept = _fit_choice(features[rows], np.array([classes.index(p) for p in y]), allowed,
+                                              self.gold_choice, self.C)
+            else:
                 model = LogisticRegression(C=self.C, max_iter=3000).fit(features[rows], y)
-                self.models_[scheme] = (tuple(model.classes_), self._pruned(model.coef_), model.intercept_.copy())
+                classes, coef, intercept = tuple(model.classes_), model.coef_, model.intercept_.copy()
+                if len(classes) == 2:  # sklearn scores the second class against the first: make it two rows
+                    coef, intercept = np.vstack([np.zeros_like(coef), coef]), np.concatenate([[0.0], intercept])
+            self.models_[scheme] = (classes, self._pruned(coef), np.asarray(intercept, dtype=np.float64))
         return self
 
     def _pruned(self, coef: np.ndarray) -> sp.csr_matrix:
@@ -71,7 +96,7 @@ class PrimaryHead(BaseEstimator):
         """``(classes, scores)``: the head's score of each class for each passage (higher = more the main topic)."""
         classes, coef, intercept = self.models_[scheme]
         scores = np.asarray((self._scaled(features) @ coef.T).todense()) + intercept
-        if len(classes) == 2:  # a binary model scores the second class against the first
+        if scores.shape[1] == 1 and len(classes) == 2:  # heads pickled before binary heads kept two rows
             scores = np.hstack([np.zeros_like(scores), scores])
         return classes, scores
 
@@ -87,6 +112,45 @@ class PrimaryHead(BaseEstimator):
     def main_first(self, features, P: np.ndarray, label_ids: list[str], thresholds, taxonomy) -> np.ndarray:
         """``P`` with each passage's main label raised above the rest of its scheme (``ranked_by_main``)."""
         return ranked_by_main(P, self.main_mask(features, P, label_ids, thresholds, taxonomy))
+
+
+def _fit_choice(X: sp.csr_matrix, y: np.ndarray, allowed: np.ndarray, gold_choice: float, C: float):
+    """Multinomial weights ``(k, d)`` and intercepts ``(k,)`` minimising ``C × Σ loss + ½‖W‖²`` (intercepts not
+    penalised, as in sklearn), where a passage's loss mixes the softmax over all ``k`` classes (weight
+    ``1 - gold_choice``) and the softmax over its ``allowed`` classes (its gold labels; weight ``gold_choice``)."""
+    X = sp.csr_matrix(X)
+    X.eliminate_zeros()
+    used = np.unique(X.indices)  # columns no passage uses keep weight 0: optimise the others only
+    full_d, X = X.shape[1], X[:, used]
+    n, d = X.shape
+    k = allowed.shape[1]
+    onehot = np.zeros((n, k))
+    onehot[np.arange(n), y] = 1.0
+    penalty = np.full(allowed.shape, -np.inf)
+    penalty[allowed] = 0.0
+
+    def softmax(S):
+        S = S - S.max(axis=1, keepdims=True)
+        E = np.exp(S)
+        return E / E.sum(axis=1, keepdims=True), np.log(E.sum(axis=1))
+
+    def loss_grad(theta):
+        W, b = theta[:d * k].reshape(d, k), theta[d * k:]
+        S = np.asarray(X @ W) + b
+        loss, G = 0.0, np.zeros_like(S)
+        for weight, mask in ((1.0 - gold_choice, 0.0), (gold_choice, penalty)):
+            if weight:
+                Q, lse = softmax(S + mask)
+                shift = (S + mask).max(axis=1)
+                loss += weight * float((lse + shift - S[np.arange(n), y]).sum())
+                G += weight * (Q - onehot)
+        grad_W = C * np.asarray(X.T @ G) + W
+        return C * loss + 0.5 * float((W * W).sum()), np.concatenate([grad_W.ravel(), C * G.sum(axis=0)])
+
+    result = minimize(loss_grad, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": 3000})
+    coef = np.zeros((k, full_d))
+    coef[:, used] = result.x[:d * k].reshape(d, k).T
+    return coef, result.x[d * k:]
 
 
 def main_mask(P: np.ndarray, label_ids: list[str], thresholds, taxonomy, head_scores: dict | None = None) -> np.ndarray:

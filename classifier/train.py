@@ -163,7 +163,7 @@ def train_tagger(
     if led:
         tagger.primary_head = PrimaryHead(**primary_head_params).fit(
             est.head_features([(r.text, r.language) for r in led]), [r.primary for r in led], taxonomy,
-            blocks=est.head_blocks())
+            blocks=est.head_blocks(), labels=[r.labels for r in led])
     report = {
         "name": name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

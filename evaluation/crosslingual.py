@@ -71,7 +71,97 @@ def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: s
     order = [tagger.label_ids.index(i) for i in taxonomy.ids]
     P, main = tagger.predict_passages([(r.text, r.language) for r in records], mode)
     ranked = ranked_by_main(P, main) if by == "main" else P
-    return consistency_of(records, ranked[:, order], taxonomy)
+    report = consistency_of(records, ranked[:, order], taxonomy)
+    above = (P >= tagger.passage_thresholds(mode))[:, order]
+    report["disagreements"] = disagreement_kinds(records, ranked[:, order], above, taxonomy)
+    return report
+
+
+def document_consistency(tagger, records: list[LabelledPassage], taxonomy, mode: str = "fast", size: int = 5) -> dict:
+    """What a user comparing cities across countries sees: the held-out groups, in id order (groups of one batch
+    file are neighbours), are dealt into documents of ``size`` groups; each document exists in every language as its
+    groups' passages in that language, and is tagged as stratag tags a document (document scores, document
+    thresholds, main label by the passages' votes). Per scheme, over the documents with an assigned label in the
+    scheme in some language: ``same_main``, the same main label in every language; ``same_labels``, the same set of
+    assigned labels in every language; and ``jaccard_with_english`` per language, the mean Jaccard overlap of its
+    label set with the English version's."""
+    if size < 1:
+        raise ValueError("size must be at least 1")
+    P, mains = tagger.predict_passages([(r.text, r.language) for r in records], mode)
+    thresholds = tagger.thresholds_for(mode)
+    by_group: dict[str, dict[str, int]] = defaultdict(dict)
+    for i, r in enumerate(records):
+        by_group[r.group][r.language] = i
+    groups = sorted(by_group)
+    languages = sorted({r.language for r in records})
+    documents = [groups[k:k + size] for k in range(0, len(groups), size)]
+    tags: list[dict[str, tuple[set, dict]]] = []
+    for doc in documents:
+        per_lang = {}
+        for lang in languages:
+            rows = [by_group[g][lang] for g in doc if lang in by_group[g]]
+            scores = tagger.document_scores(P[rows])
+            assigned = {tagger.label_ids[j] for j in np.flatnonzero(scores >= thresholds)}
+            per_lang[lang] = (assigned, tagger.document_main(mains[rows], scores, thresholds))
+        tags.append(per_lang)
+    out: dict = {"documents": len(documents), "size": size, "languages": languages, "schemes": {}}
+    for scheme in taxonomy.scheme_names():
+        same_main = same_labels = n = 0
+        jaccard: dict[str, list[float]] = defaultdict(list)
+        for per_lang in tags:
+            sets = {lang: {x for x in a if taxonomy.scheme_of(x) == scheme} for lang, (a, _) in per_lang.items()}
+            if not any(sets.values()):
+                continue
+            n += 1
+            same_main += len({m.get(scheme) for _, m in per_lang.values()}) == 1
+            same_labels += len({frozenset(v) for v in sets.values()}) == 1
+            for lang, labels in sets.items():
+                if lang != "en" and "en" in sets:
+                    union = labels | sets["en"]
+                    jaccard[lang].append(len(labels & sets["en"]) / len(union) if union else 1.0)
+        out["schemes"][scheme] = {"same_main": _cell(same_main, n), "same_labels": _cell(same_labels, n),
+                                  "jaccard_with_english": {k: round(float(np.mean(v)), 4) for k, v in sorted(jaccard.items())}}
+    return out
+
+
+def render_documents(report: dict, mode: str, which: str = "all") -> str:
+    lines = [f"Cross-lingual consistency of whole documents, {mode} mode ({report['documents']} documents of "
+             f"{report['size']} held-out parallel groups, set {which}, each in {', '.join(report['languages'])})"]
+    for scheme, cells in report["schemes"].items():
+        main, same = cells["same_main"], cells["same_labels"]
+        jac = ", ".join(f"{lang} {v:.2f}" for lang, v in cells["jaccard_with_english"].items())
+        lines.append(f"  {scheme:5}: same main label {main['agree']}/{main['groups']} = {main['share']:.1%}, same labels "
+                     f"{same['agree']}/{same['groups']} = {same['share']:.1%}, label overlap with English {jac}")
+    return "\n".join(lines)
+
+
+DISAGREEMENT_KINDS = ("no_label", "label_sets_differ", "same_labels")
+
+
+def disagreement_kinds(records: list[LabelledPassage], P: np.ndarray, above: np.ndarray, taxonomy) -> dict:
+    """Per scheme, the groups (with a gold label in the scheme) whose top label differs between languages, by why:
+    ``no_label``, some language has no label of the scheme at or above its threshold (its top label is only its
+    highest score); ``label_sets_differ``, every language has labels but not the same ones; ``same_labels``, the
+    languages carry the same labels and rank them differently (for the main label: the primary head chose
+    differently). The first two are the passage model's, the last the ranking's."""
+    ids = list(taxonomy.ids)
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        by_group[r.group].append(i)
+    out: dict = {}
+    for scheme in taxonomy.scheme_names():
+        cols = np.array([j for j, lab in enumerate(ids) if taxonomy.scheme_of(lab) == scheme])
+        counts = dict.fromkeys(DISAGREEMENT_KINDS, 0)
+        for rows in by_group.values():
+            if len(rows) < 2 or not any(taxonomy.scheme_of(x) == scheme for x in records[rows[0]].labels):
+                continue
+            if len({int(cols[np.argmax(P[i, cols])]) for i in rows}) == 1:
+                continue
+            sets = {tuple(np.flatnonzero(above[i, cols])) for i in rows}
+            kind = "no_label" if () in sets else "label_sets_differ" if len(sets) > 1 else "same_labels"
+            counts[kind] += 1
+        out[scheme] = counts
+    return out
 
 
 def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict:
@@ -128,4 +218,8 @@ def render(report: dict, mode: str, which: str = "all", by: str = "main") -> str
     for scheme, by_lang in report["agreement_with_english"].items():
         cells = ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items())
         lines.append(f"  top label equals English's, {scheme:5}: {cells}")
+    for scheme, kinds in report.get("disagreements", {}).items():
+        lines.append(f"  groups that disagree, {scheme:5}: {sum(kinds.values())} = a language without a label "
+                     f"{kinds['no_label']}, label sets differ {kinds['label_sets_differ']}, same labels ranked "
+                     f"differently {kinds['same_labels']}")
     return "\n".join(lines)

@@ -75,11 +75,12 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
             scored = [i for i, r in enumerate(led) if fold_of(r.id, folds) == k]
             learn = [i for i, r in enumerate(led) if fold_of(r.id, folds) != k]
             for key, params in heads.items():
-                head = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy, blocks=est.head_blocks())
+                head = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy, blocks=est.head_blocks(),
+                                                 labels=[r.labels for r in led])
                 ordered = head.main_first(F_held, P, list(taxonomy.ids), 0.5, taxonomy)
                 report[f"main_label{key}"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
                 head = PrimaryHead(**params).fit(F_led[learn], [led[i].primary for i in learn], taxonomy,
-                                                 blocks=est.head_blocks())
+                                                 blocks=est.head_blocks(), labels=[led[i].labels for i in learn])
                 report[f"main_accuracy{key}"] = primary_accuracy(head, F_led[scored], [led[i] for i in scored], taxonomy)
         per_fold.append({"fold": k, "groups": len({r.group for r in held}),
                          **{key: {s: c["share"] for s, c in report[key].items()} for key in totals}})

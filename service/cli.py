@@ -228,11 +228,17 @@ def cmd_bench_service(args) -> int:
 def cmd_evaluate_crosslingual(args) -> int:
     from classifier.artifact import load_tagger
     from classifier.taxonomy import default_taxonomy
-    from evaluation.crosslingual import consistency_report, heldout_parallel, render
+    from evaluation.crosslingual import (consistency_report, document_consistency, heldout_parallel, render,
+                                         render_documents)
 
-    report = consistency_report(load_tagger(args.model), heldout_parallel(args.set), default_taxonomy(), args.mode,
-                                args.by)
-    sys.stdout.write((json.dumps(report, indent=1) if args.json else render(report, args.mode, args.set, args.by)) + "\n")
+    tagger, records = load_tagger(args.model), heldout_parallel(args.set)
+    if args.documents:
+        report = document_consistency(tagger, records, default_taxonomy(), args.mode, args.documents)
+        text = render_documents(report, args.mode, args.set)
+    else:
+        report = consistency_report(tagger, records, default_taxonomy(), args.mode, args.by)
+        text = render(report, args.mode, args.set, args.by)
+    sys.stdout.write((json.dumps(report, indent=1) if args.json else text) + "\n")
     return 0
 
 
@@ -289,6 +295,9 @@ def _evaluate_parsers(sub, model_opt) -> None:
                    help="held-out batch: A (the first 115 groups), B (150 groups written later) or all")
     x.add_argument("--by", choices=["main", "score"], default="main",
                    help="a passage's top label: its main label (what stratag shows first; default) or its highest score")
+    x.add_argument("--documents", type=int, metavar="N", default=0,
+                   help="score whole documents of N held-out groups each (tagged as stratag tags a document) instead "
+                        "of single passages")
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
     ag = es.add_parser("agreement", help="agreement of the two annotators of the hand-labelled sets")

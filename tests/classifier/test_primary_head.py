@@ -123,3 +123,57 @@ def test_block_weights_scale_the_feature_blocks(fitted):
     F_no_ngrams = F.tolil()
     F_no_ngrams[:, : blocks[0]] = 0
     np.testing.assert_array_equal(mask, concepts_only.main_mask(F_no_ngrams.tocsr(), P, list(tax.ids), 0.5, tax))
+
+
+def _choice_data():
+    """Word 0 marks passages *mainly* about sdg:4 among {sdg:4, sdg:8}; but most passages with word 0 are about
+    sdg:8 alone. A head asked "which label of the scheme" learns word 0 -> sdg:8; one asked "which of your labels"
+    learns that with both labels word 0 means sdg:4."""
+    rows, primaries, labels = [], [], []
+    for _ in range(40):  # word 0, both labels, mainly sdg:4
+        rows.append([1, 0, 0]); primaries.append(("sdg:4",)); labels.append(("sdg:4", "sdg:8"))
+    for _ in range(40):  # word 1, both labels, mainly sdg:8
+        rows.append([0, 1, 0]); primaries.append(("sdg:8",)); labels.append(("sdg:4", "sdg:8"))
+    for _ in range(200):  # word 0 on passages about sdg:8 alone
+        rows.append([1, 0, 1]); primaries.append(("sdg:8",)); labels.append(("sdg:8",))
+    for _ in range(200):  # word 1 on passages about sdg:4 alone
+        rows.append([0, 1, 1]); primaries.append(("sdg:4",)); labels.append(("sdg:4",))
+    return np.array(rows, dtype=float), primaries, labels
+
+
+def test_gold_choice_trains_the_choice_among_a_passages_own_labels():
+    tax = default_taxonomy()
+    X, primaries, labels = _choice_data()
+    ids = list(tax.ids)
+    P = np.zeros((2, len(ids)))
+    P[:, [ids.index("sdg:4"), ids.index("sdg:8")]] = 0.9  # both apply
+    both = np.array([[1.0, 0, 0], [0, 1.0, 0]])
+    main = {}
+    for lam in (0.0, 1.0):
+        head = PrimaryHead(gold_choice=lam).fit(X, primaries, tax, labels=labels)
+        mask = head.main_mask(both, P, ids, 0.5, tax)
+        main[lam] = [ids[j] for j in np.flatnonzero(mask[0])] + [ids[j] for j in np.flatnonzero(mask[1])]
+    assert main[1.0] == ["sdg:4", "sdg:8"]
+    assert main[0.0] == ["sdg:8", "sdg:4"]  # the all-class head follows the single-label passages
+
+
+def test_gold_choice_zero_matches_the_plain_multinomial_model():
+    from classifier.primary_head import _fit_choice
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(0)
+    import scipy.sparse as sp
+    X = sp.random(400, 30, density=0.2, random_state=0, format="csr")
+    y = rng.integers(0, 4, 400)
+    W, b = _fit_choice(X, y, np.ones((400, 4), dtype=bool), 0.0, 4.0)
+    reference = LogisticRegression(C=4.0, max_iter=3000).fit(X, y)
+    np.testing.assert_allclose(W - W.mean(axis=0), reference.coef_ - reference.coef_.mean(axis=0), atol=0.05)
+
+
+def test_gold_choice_needs_the_gold_labels():
+    tax = default_taxonomy()
+    X, primaries, labels = _choice_data()
+    with pytest.raises(ValueError, match="labels"):
+        PrimaryHead(gold_choice=0.5).fit(X, primaries, tax)
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        PrimaryHead(gold_choice=2.0).fit(X, primaries, tax, labels=labels)

@@ -6,7 +6,8 @@ import pytest
 from classifier.primary_head import PrimaryHead, ranked_by_main
 from classifier.taxonomy import default_taxonomy
 from corpus.dataset import LabelledPassage
-from evaluation.crosslingual import consistency_of, consistency_report, heldout_parallel
+from evaluation.crosslingual import (consistency_of, consistency_report, disagreement_kinds, document_consistency,
+                                     heldout_parallel)
 from service.cli import main
 
 
@@ -83,11 +84,76 @@ def test_report_ranks_by_the_main_label_the_product_shows_or_by_score(tiny_tagge
     P, main = tagger.predict_passages([(r.text, r.language) for r in records])
     by_score = consistency_report(tagger, records, tax, by="score")
     by_main = consistency_report(tagger, records, tax, by="main")
-    assert by_score == consistency_of(records, P, tax)
-    assert by_main == consistency_of(records, ranked_by_main(P, main), tax)
+    assert {k: v for k, v in by_score.items() if k != "disagreements"} == consistency_of(records, P, tax)
+    assert {k: v for k, v in by_main.items() if k != "disagreements"} == consistency_of(records, ranked_by_main(P, main), tax)
     sdg = [j for j, x in enumerate(tax.ids) if x.startswith("sdg:")]
     tops_score = {tax.ids[sdg[k]] for k in np.argmax(P[:, sdg], axis=1)}
     tops_main = {tax.ids[sdg[k]] for k in np.argmax(ranked_by_main(P, main)[:, sdg], axis=1)}
     assert tops_main != tops_score  # the head moved the second SDG of the two-SDG passages first
     with pytest.raises(ValueError):
         consistency_report(tagger, records, tax, by="other")
+
+
+def test_disagreements_are_sorted_by_why_the_languages_differ():
+    tax = default_taxonomy()
+    records = (_group("g1", ("sdg:7", "sdg:13")) + _group("g2", ("sdg:7", "sdg:13")) + _group("g3", ("sdg:7",))
+               + _group("g4", ("sdg:7",)))
+    sdg7, sdg13 = tax.ids.index("sdg:7"), tax.ids.index("sdg:13")
+    P = np.zeros((12, len(tax.ids)))
+    P[:, sdg7] = 0.9
+    P[:, sdg13] = 0.6
+    P[2, sdg13] = 0.95  # g1: both labels in every language, Hungarian ranks sdg:13 first
+    P[5, sdg13] = 0.95  # g2: Hungarian ranks sdg:13 first and its sdg:7 falls below threshold
+    P[5, sdg7] = 0.4
+    P[8, [sdg7, sdg13]] = [0.3, 0.35]  # g3: Hungarian has no SDG at or above threshold
+    above = P >= 0.5
+    kinds = disagreement_kinds(records, P, above, tax)
+    assert kinds["sdg"] == {"no_label": 1, "label_sets_differ": 1, "same_labels": 1}  # g4 agrees
+    assert kinds["gd"] == {"no_label": 0, "label_sets_differ": 0, "same_labels": 0}
+
+
+def test_cli_sorts_the_disagreements(capsys):
+    assert main(["evaluate", "crosslingual", "--set", "A"]) == 0
+    assert "groups that disagree, sdg" in capsys.readouterr().out
+
+
+def _document_tagger(tagger, P, mains):
+    fixed = copy.copy(tagger)
+    fixed.predict_passages = lambda texts, mode="fast": (P[: len(texts)], mains[: len(texts)])
+    return fixed
+
+
+def test_document_consistency_tags_each_language_version_as_a_document(tiny_tagger):
+    tax = default_taxonomy()
+    ids = tiny_tagger.label_ids
+    records = [r for g in range(4) for r in _group(f"g{g}", ("sdg:7", "gd:energy"))]
+    sdg7, sdg13, energy = ids.index("sdg:7"), ids.index("sdg:13"), ids.index("gd:energy")
+    P = np.zeros((len(records), len(ids)))
+    P[:, [sdg7, energy]] = 0.95
+    mains = np.zeros(P.shape, dtype=bool)
+    mains[:, [sdg7, energy]] = True
+    tagger = _document_tagger(tiny_tagger, P, mains)
+    tagger.doc_thresholds = np.full(len(ids), 0.5)
+    out = document_consistency(tagger, records, tax, size=2)
+    assert out["documents"] == 2 and out["languages"] == ["en", "hu", "pl"]
+    assert out["schemes"]["sdg"]["same_main"] == {"groups": 2, "agree": 2, "share": 1.0}
+    assert out["schemes"]["sdg"]["same_labels"]["share"] == 1.0
+    assert "smart" not in out["schemes"] or out["schemes"]["smart"]["same_main"]["groups"] == 0
+    # the Hungarian version of the second document (groups g2, g3) also earns sdg:13 and makes it its main SDG
+    hu = [i for i, r in enumerate(records) if r.language == "hu" and r.group in ("g2", "g3")]
+    P[hu, sdg13] = 0.99
+    mains[hu, sdg7] = False
+    mains[hu, sdg13] = True
+    out = document_consistency(_document_tagger(tagger, P, mains), records, tax, size=2)
+    assert out["schemes"]["sdg"]["same_main"]["agree"] == 1
+    assert out["schemes"]["sdg"]["same_labels"]["agree"] == 1
+    assert out["schemes"]["sdg"]["jaccard_with_english"] == {"hu": 0.75, "pl": 1.0}
+    assert out["schemes"]["gd"]["same_labels"]["share"] == 1.0
+    with pytest.raises(ValueError):
+        document_consistency(tagger, records, tax, size=0)
+
+
+def test_cli_scores_whole_documents(capsys):
+    assert main(["evaluate", "crosslingual", "--set", "A", "--documents", "5"]) == 0
+    out = capsys.readouterr().out
+    assert "23 documents of 5 held-out parallel groups" in out and "same main label" in out
