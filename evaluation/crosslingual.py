@@ -77,61 +77,83 @@ def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: s
     return report
 
 
+def topic_of(record: LabelledPassage) -> str | None:
+    """The SDG a parallel group is about: its primary SDG, else its first gold SDG (None without one)."""
+    for label in tuple(record.primary) + tuple(record.labels):
+        if label.startswith("sdg:"):
+            return label
+    return None
+
+
 def document_consistency(tagger, records: list[LabelledPassage], taxonomy, mode: str = "fast", size: int = 5) -> dict:
-    """What a user comparing cities across countries sees: the held-out groups, in id order (groups of one batch
-    file are neighbours), are dealt into documents of ``size`` groups; each document exists in every language as its
-    groups' passages in that language, and is tagged as stratag tags a document (document scores, document
-    thresholds, main label by the passages' votes). Per scheme, over the documents with an assigned label in the
-    scheme in some language: ``same_main``, the same main label in every language; ``same_labels``, the same set of
-    assigned labels in every language; and ``jaccard_with_english`` per language, the mean Jaccard overlap of its
-    label set with the English version's."""
+    """What a user comparing cities across countries sees. The held-out groups that share a topic (``topic_of``) are
+    dealt, in id order, into documents of up to ``size`` groups, so each document is mainly about one SDG, as a
+    strategy chapter is; each document exists in every language as its groups' passages in that language and is
+    tagged as stratag tags a document (document scores and thresholds, main label by the passages' votes). Per
+    scheme, over the documents with an assigned label in the scheme in some language: ``same_main``, the same main
+    label in every language; ``same_labels``, the same set of assigned labels in every language;
+    ``jaccard_with_english`` per language, the mean Jaccard overlap of its label set with the English version's;
+    and for SDGs ``main_is_topic``, the main SDG is the documents' shared SDG in every language."""
     if size < 1:
         raise ValueError("size must be at least 1")
     P, mains = tagger.predict_passages([(r.text, r.language) for r in records], mode)
     thresholds = tagger.thresholds_for(mode)
     by_group: dict[str, dict[str, int]] = defaultdict(dict)
+    topic: dict[str, str | None] = {}
     for i, r in enumerate(records):
         by_group[r.group][r.language] = i
-    groups = sorted(by_group)
+        topic[r.group] = topic_of(r)
+    by_topic: dict[str, list[str]] = defaultdict(list)
+    for g in sorted(by_group):
+        if topic[g]:
+            by_topic[topic[g]].append(g)
+    documents = [(t, groups[k:k + size]) for t, groups in sorted(by_topic.items()) for k in range(0, len(groups), size)]
     languages = sorted({r.language for r in records})
-    documents = [groups[k:k + size] for k in range(0, len(groups), size)]
-    tags: list[dict[str, tuple[set, dict]]] = []
-    for doc in documents:
+    tags: list[tuple[str, dict]] = []
+    for t, doc in documents:
         per_lang = {}
         for lang in languages:
             rows = [by_group[g][lang] for g in doc if lang in by_group[g]]
             scores = tagger.document_scores(P[rows])
             assigned = {tagger.label_ids[j] for j in np.flatnonzero(scores >= thresholds)}
             per_lang[lang] = (assigned, tagger.document_main(mains[rows], scores, thresholds))
-        tags.append(per_lang)
+        tags.append((t, per_lang))
     out: dict = {"documents": len(documents), "size": size, "languages": languages, "schemes": {}}
     for scheme in taxonomy.scheme_names():
-        same_main = same_labels = n = 0
+        same_main = same_labels = on_topic = n = 0
         jaccard: dict[str, list[float]] = defaultdict(list)
-        for per_lang in tags:
+        for t, per_lang in tags:
             sets = {lang: {x for x in a if taxonomy.scheme_of(x) == scheme} for lang, (a, _) in per_lang.items()}
             if not any(sets.values()):
                 continue
             n += 1
             same_main += len({m.get(scheme) for _, m in per_lang.values()}) == 1
             same_labels += len({frozenset(v) for v in sets.values()}) == 1
+            on_topic += all(m.get(scheme) == t for _, m in per_lang.values())
             for lang, labels in sets.items():
                 if lang != "en" and "en" in sets:
                     union = labels | sets["en"]
                     jaccard[lang].append(len(labels & sets["en"]) / len(union) if union else 1.0)
         out["schemes"][scheme] = {"same_main": _cell(same_main, n), "same_labels": _cell(same_labels, n),
                                   "jaccard_with_english": {k: round(float(np.mean(v)), 4) for k, v in sorted(jaccard.items())}}
+        if scheme == "sdg":
+            out["schemes"][scheme]["main_is_topic"] = _cell(on_topic, n)
     return out
 
 
 def render_documents(report: dict, mode: str, which: str = "all") -> str:
-    lines = [f"Cross-lingual consistency of whole documents, {mode} mode ({report['documents']} documents of "
-             f"{report['size']} held-out parallel groups, set {which}, each in {', '.join(report['languages'])})"]
+    lines = [f"Cross-lingual consistency of whole documents, {mode} mode ({report['documents']} documents of up to "
+             f"{report['size']} held-out parallel groups about one SDG, set {which}, each in "
+             f"{', '.join(report['languages'])})"]
     for scheme, cells in report["schemes"].items():
         main, same = cells["same_main"], cells["same_labels"]
         jac = ", ".join(f"{lang} {v:.2f}" for lang, v in cells["jaccard_with_english"].items())
         lines.append(f"  {scheme:5}: same main label {main['agree']}/{main['groups']} = {main['share']:.1%}, same labels "
                      f"{same['agree']}/{same['groups']} = {same['share']:.1%}, label overlap with English {jac}")
+        if "main_is_topic" in cells:
+            c = cells["main_is_topic"]
+            lines.append(f"  {scheme:5}: main label is the documents' SDG in every language {c['agree']}/{c['groups']} "
+                         f"= {c['share']:.1%}")
     return "\n".join(lines)
 
 

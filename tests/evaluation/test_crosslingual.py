@@ -137,6 +137,7 @@ def test_document_consistency_tags_each_language_version_as_a_document(tiny_tagg
     out = document_consistency(tagger, records, tax, size=2)
     assert out["documents"] == 2 and out["languages"] == ["en", "hu", "pl"]
     assert out["schemes"]["sdg"]["same_main"] == {"groups": 2, "agree": 2, "share": 1.0}
+    assert out["schemes"]["sdg"]["main_is_topic"]["agree"] == 2
     assert out["schemes"]["sdg"]["same_labels"]["share"] == 1.0
     assert "smart" not in out["schemes"] or out["schemes"]["smart"]["same_main"]["groups"] == 0
     # the Hungarian version of the second document (groups g2, g3) also earns sdg:13 and makes it its main SDG
@@ -149,6 +150,14 @@ def test_document_consistency_tags_each_language_version_as_a_document(tiny_tagg
     assert out["schemes"]["sdg"]["same_labels"]["agree"] == 1
     assert out["schemes"]["sdg"]["jaccard_with_english"] == {"hu": 0.75, "pl": 1.0}
     assert out["schemes"]["gd"]["same_labels"]["share"] == 1.0
+    assert out["schemes"]["sdg"]["main_is_topic"]["agree"] == 1
+    # a group about another SDG goes into a document of its own
+    other = _group("g9", ("sdg:4",))
+    P4 = np.vstack([P, np.zeros((3, len(ids)))])
+    P4[-3:, ids.index("sdg:4")] = 0.95
+    mains4 = np.vstack([mains, P4[-3:] > 0.9])
+    out = document_consistency(_document_tagger(tagger, P4, mains4), records + other, tax, size=2)
+    assert out["documents"] == 3 and out["schemes"]["sdg"]["main_is_topic"]["agree"] == 2
     with pytest.raises(ValueError):
         document_consistency(tagger, records, tax, size=0)
 
@@ -156,4 +165,5 @@ def test_document_consistency_tags_each_language_version_as_a_document(tiny_tagg
 def test_cli_scores_whole_documents(capsys):
     assert main(["evaluate", "crosslingual", "--set", "A", "--documents", "5"]) == 0
     out = capsys.readouterr().out
-    assert "23 documents of 5 held-out parallel groups" in out and "same main label" in out
+    assert "30 documents of up to 5 held-out parallel groups about one SDG" in out and "same main label" in out
+    assert "main label is the documents' SDG in every language" in out
