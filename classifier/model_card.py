@@ -85,6 +85,22 @@ def render_card(report: dict) -> str:
         for scheme, by_lang in cells["agreement_with_english"].items():
             lines.append(f"- top {scheme} label equals the English version's: "
                          + ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items()))
+        for scheme, kinds in cells.get("disagreements", {}).items():
+            lines.append(f"- {scheme} groups that disagree: {sum(kinds.values())} (a language without a label "
+                         f"{kinds['no_label']}, label sets differ {kinds['label_sets_differ']}, same labels ranked "
+                         f"differently {kinds['same_labels']})")
+    for mode, doc in report.get("crosslingual_documents", {}).items():
+        lines += ["", f"## Cross-lingual consistency of whole documents, {mode} mode", "",
+                  f"{doc['documents']} documents of up to {doc['size']} held-out parallel groups about one SDG, each "
+                  "tagged as a document in every language (`stratag evaluate crosslingual --documents "
+                  f"{doc['size']}`).", ""]
+        for scheme, c in doc["schemes"].items():
+            extra = (f"; main SDG is the documents' SDG in every language {c['main_is_topic']['agree']}/"
+                     f"{c['main_is_topic']['groups']} = {c['main_is_topic']['share']:.1%}" if "main_is_topic" in c else "")
+            lines.append(f"- {scheme}: same main label {c['same_main']['agree']}/{c['same_main']['groups']} = "
+                         f"{c['same_main']['share']:.1%}, same label set {c['same_labels']['agree']}/"
+                         f"{c['same_labels']['groups']} = {c['same_labels']['share']:.1%}{extra}; label overlap "
+                         "(Jaccard) with English " + ", ".join(f"{k} {v:.2f}" for k, v in c["jaccard_with_english"].items()))
     weak = []
     for name, by_mode in report.get("gold", {}).items():
         if name.endswith("-b"):  # the same passages against the second annotator: listed once, under the first

@@ -14,6 +14,9 @@ that apply. With λ > 0 the loss of a passage is ``(1 - λ) ×`` that softmax ov
 the passage's own gold labels in the scheme (``fit(..., labels=)``), a conditional logit of the choice the head
 makes; passages with one gold label then teach only through the first term. Same penalty (``C``), fitted by L-BFGS.
 
+``score_weight`` (β) adds β × the logit of each label's probability to the head's score when choosing, so that where
+the head is unsure the label the passage model is surer of wins (0: the head alone).
+
 Each class keeps its ``max_weights`` largest weights (sparse, float32), as the passage model does, so that the head
 adds little to the shipped artifact. ``block_weights`` scales the feature blocks (``fit(..., blocks=)``: the widths
 of the n-gram and concept blocks, ``PassageClassifier.head_blocks``): weight 0 leaves a block out, and a larger
@@ -33,11 +36,12 @@ from sklearn.linear_model import LogisticRegression
 
 class PrimaryHead(BaseEstimator):
     def __init__(self, C: float = 4.0, max_weights: int = 10000, block_weights: tuple[float, ...] | None = None,
-                 gold_choice: float = 0.0):
+                 gold_choice: float = 0.0, score_weight: float = 0.0):
         self.C = C
         self.max_weights = max_weights
         self.block_weights = block_weights
         self.gold_choice = gold_choice
+        self.score_weight = score_weight
 
     def fit(self, features, primaries: list[tuple[str, ...]], taxonomy, blocks: tuple[int, ...] | None = None,
             labels: list[tuple[str, ...]] | None = None) -> "PrimaryHead":
@@ -107,6 +111,12 @@ class PrimaryHead(BaseEstimator):
         if not hasattr(self, "models_"):
             raise NotFittedError("this PrimaryHead is not fitted yet")
         keys = {scheme: self.decision(scheme, features) for scheme in self.models_}
+        beta = self.__dict__.get("score_weight", 0.0)  # heads pickled before score_weight existed have none
+        if beta:
+            at = {label: j for j, label in enumerate(label_ids)}
+            logit = np.log(np.clip(P, 0.01, 0.99)) - np.log1p(-np.clip(P, 0.01, 0.99))
+            keys = {scheme: (classes, scores + beta * logit[:, [at[c] for c in classes]])
+                    for scheme, (classes, scores) in keys.items()}
         return main_mask(P, label_ids, thresholds, taxonomy, keys)
 
     def main_first(self, features, P: np.ndarray, label_ids: list[str], thresholds, taxonomy) -> np.ndarray:

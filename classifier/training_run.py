@@ -19,7 +19,7 @@ from classifier.train import evaluate_records, label_matrix, train_tagger
 from corpus.dataset import LabelledPassage
 from corpus.sources import build_training_set, unlabelled_pool
 from evaluation.devsets import NAMED_SETS, esif_devset_rows, load_devset
-from evaluation.crosslingual import consistency_report
+from evaluation.crosslingual import DOCUMENT_SIZE, consistency_report, document_consistency
 from evaluation.metrics import best_f1_thresholds
 
 log = logging.getLogger(__name__)
@@ -110,5 +110,6 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
     if parallel:
         report["crosslingual"] = {mode: consistency_report(tagger, parallel, taxonomy, mode) for mode in modes}
         report["crosslingual_by_score"] = {"fast": consistency_report(tagger, parallel, taxonomy, "fast", by="score")}
+        report["crosslingual_documents"] = {"fast": document_consistency(tagger, parallel, taxonomy, "fast", DOCUMENT_SIZE)}
     save_tagger(tagger, out, report, card=render_card(report))
     return report

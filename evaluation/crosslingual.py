@@ -77,6 +77,9 @@ def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: s
     return report
 
 
+DOCUMENT_SIZE = 5  # groups per document in the model card's document-level consistency
+
+
 def topic_of(record: LabelledPassage) -> str | None:
     """The SDG a parallel group is about: its primary SDG, else its first gold SDG (None without one)."""
     for label in tuple(record.primary) + tuple(record.labels):

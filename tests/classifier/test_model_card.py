@@ -51,3 +51,18 @@ def test_the_card_states_the_primary_head_and_both_consistency_rankings():
     assert "top label = the main label stratag shows" in card and "sdg 90/100 = 90.3%" in card
     assert "top label = the highest score" in card and "sdg 80/100 = 80.0%" in card
     assert "primary head" not in render_card(_report({"sdg": 0.903}))
+
+
+def test_the_card_sorts_disagreements_and_reports_whole_documents():
+    cells = {"same_top_label": {"sdg": {"agree": 8, "groups": 10, "share": 0.8}}, "agreement_with_english": {},
+             "disagreements": {"sdg": {"no_label": 1, "label_sets_differ": 0, "same_labels": 1}}}
+    doc = {"documents": 4, "size": 5, "languages": ["en", "pl"],
+           "schemes": {"sdg": {"same_main": {"agree": 3, "groups": 4, "share": 0.75},
+                               "same_labels": {"agree": 1, "groups": 4, "share": 0.25},
+                               "main_is_topic": {"agree": 2, "groups": 4, "share": 0.5},
+                               "jaccard_with_english": {"pl": 0.8}}}}
+    card = render_card({**_report({"sdg": 0.8}), "crosslingual": {"fast": cells}, "crosslingual_documents": {"fast": doc}})
+    assert "sdg groups that disagree: 2 (a language without a label 1, label sets differ 0, same labels ranked differently 1)" in card
+    assert "4 documents of up to 5 held-out parallel groups" in card
+    assert "same main label 3/4 = 75.0%, same label set 1/4 = 25.0%; main SDG is the documents' SDG in every language 2/4 = 50.0%" in card
+    assert "Jaccard) with English pl 0.80" in card

@@ -177,3 +177,18 @@ def test_gold_choice_needs_the_gold_labels():
         PrimaryHead(gold_choice=0.5).fit(X, primaries, tax)
     with pytest.raises(ValueError, match="between 0 and 1"):
         PrimaryHead(gold_choice=2.0).fit(X, primaries, tax, labels=labels)
+
+
+def test_score_weight_lets_a_much_surer_label_win_over_the_heads_choice():
+    tax = default_taxonomy()
+    X, primaries, labels = _choice_data()
+    ids = list(tax.ids)
+    P = np.zeros((1, len(ids)))
+    P[0, ids.index("sdg:4")] = 0.99
+    P[0, ids.index("sdg:8")] = 0.55
+    word0 = np.array([[1.0, 0, 0]])
+    picked = {}
+    for beta in (0.0, 50.0):
+        head = PrimaryHead(score_weight=beta).fit(X, primaries, tax)
+        picked[beta] = ids[int(np.flatnonzero(head.main_mask(word0, P, ids, 0.5, tax)[0])[0])]
+    assert picked == {0.0: "sdg:8", 50.0: "sdg:4"}
