@@ -28,6 +28,7 @@ from classifier.taxonomy import default_taxonomy
 from classifier.train import label_matrix, label_weights, provenance_weight, source_key
 from corpus.dataset import LabelledPassage
 from evaluation.crosslingual import consistency_of
+from evaluation.metrics import best_f1_thresholds
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ def fold_of(group: str, folds: int) -> int:
 def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, provenance_weights: dict | None = None,
                            estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0,
                            primary_head: bool = False, head_variants: dict[str, dict] | None = None,
-                           primary_head_params: dict | None = None) -> dict:
+                           primary_head_params: dict | None = None, threshold_tolerances: tuple[float, ...] = ()) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
     "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "per_fold": [...]}``. With
     ``primary_head`` also ``main_label``: the same top label when each fold's ``PrimaryHead`` (``primary_head_params``;
@@ -49,12 +50,16 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
     ``main_accuracy[:NAME]``: how often a head trained without a third of the primary-labelled passages (chosen by a
     hash of their id) picks their primary label among their gold labels, on the passages with two or more gold labels
     in the scheme (``groups`` there counts passages). Consistency alone would favour a head that ranks labels by a
-    fixed preference; the accuracy shows whether the main label is the one the passage is about."""
+    fixed preference; the accuracy shows whether the main label is the one the passage is about. For each of
+    ``threshold_tolerances`` (with ``primary_head``) also ``main_label:tolT``: the main label with per-label thresholds
+    tuned on the dev split by ``best_f1_thresholds(tolerance=T)``, as ``stratag train`` tunes them, instead of 0.5."""
     taxonomy = default_taxonomy()
     train = [r for r in records if r.split == "train" and provenance_weight(r.provenance, provenance_weights) > 0]
     heads = ({"": dict(primary_head_params or {})} if primary_head else {}) | {f":{name}": params for name, params in (head_variants or {}).items()}
+    tolerances = tuple(threshold_tolerances) if primary_head else ()
+    dev = [r for r in records if r.split == "dev"] if tolerances else []
     totals: dict = {"same_top_label": {}, "single_label": {}, **{f"main_label{key}": {} for key in heads},
-                    **{f"main_accuracy{key}": {} for key in heads}}
+                    **{f"main_accuracy{key}": {} for key in heads}, **{f"main_label:tol{t}": {} for t in tolerances}}
     per_fold = []
     for k in range(folds):
         held = [r for r in train if r.group and fold_of(r.group, folds) == k]
@@ -82,6 +87,14 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                 head = PrimaryHead(**params).fit(F_led[learn], [led[i].primary for i in learn], taxonomy,
                                                  blocks=est.head_blocks(), labels=[led[i].labels for i in learn])
                 report[f"main_accuracy{key}"] = primary_accuracy(head, F_led[scored], [led[i] for i in scored], taxonomy)
+            if tolerances:
+                head = PrimaryHead(**heads[""]).fit(F_led, [r.primary for r in led], taxonomy, blocks=est.head_blocks(),
+                                                    labels=[r.labels for r in led])
+                P_dev = est.predict_proba([(r.text, r.language) for r in dev])
+                for tol in tolerances:
+                    thresholds = best_f1_thresholds(label_matrix(dev, taxonomy), P_dev, tolerance=tol)
+                    ordered = head.main_first(F_held, P, list(taxonomy.ids), thresholds, taxonomy)
+                    report[f"main_label:tol{tol}"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
         per_fold.append({"fold": k, "groups": len({r.group for r in held}),
                          **{key: {s: c["share"] for s, c in report[key].items()} for key in totals}})
         for key in totals:
@@ -125,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="also score the main label chosen by the primary head stratag train builds")
     ap.add_argument("--head-variant", action="append", default=[], metavar="NAME=JSON",
                     help='also score a primary head with these parameters, e.g. full=\'{"max_weights": 0}\'')
+    ap.add_argument("--threshold-tolerance", action="append", type=float, default=[], metavar="T",
+                    help="with --primary-head, also score the main label with thresholds tuned on the dev split at "
+                         "this F1 tolerance (0: as stratag train tunes them)")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
@@ -137,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,
                                     params or None, args.seed, secondary, args.primary_head,
                                     {k: json.loads(v) for k, _, v in (h.partition("=") for h in args.head_variant)},
-                                    DEFAULT_PRIMARY_HEAD)
+                                    DEFAULT_PRIMARY_HEAD, tuple(args.threshold_tolerance))
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

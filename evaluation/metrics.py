@@ -83,8 +83,10 @@ def breakdown(Y: np.ndarray, pred: np.ndarray, label_ids: list[str], schemes: li
     return out
 
 
-def best_f1_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, grid=None) -> np.ndarray:
-    """Per label, the probability threshold with the best F1 on (dev) data; ``default`` where there is no positive."""
+def best_f1_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, grid=None, tolerance: float = 0.0) -> np.ndarray:
+    """Per label, the probability threshold with the best F1 on (dev) data; ``default`` where there is no positive.
+    Ties, and with ``tolerance`` every threshold whose F1 is within ``tolerance`` of the best, go to the threshold
+    nearest 0.5, which transfers better to unseen text (an F1 curve is often flat around its peak)."""
     grid = np.round(np.arange(0.05, 0.96, 0.025), 3) if grid is None else grid
     out = np.full(Y.shape[1], default)
     for j in range(Y.shape[1]):
@@ -92,17 +94,16 @@ def best_f1_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, grid=
         y, p = Y[known, j], P[known, j]
         if (y == 1).sum() == 0:
             continue
-        best = (-1.0, default)
+        scores = []
         for t in grid:
             pred = p >= t
             tp = float((pred & (y == 1)).sum())
             fp = float((pred & (y == 0)).sum())
             fn = float((~pred & (y == 1)).sum())
-            f = _prf(tp, fp, fn)[2]
-            # ties go to the threshold nearest 0.5, which transfers better to unseen text
-            if f > best[0] + 1e-9 or (abs(f - best[0]) <= 1e-9 and abs(t - 0.5) < abs(best[1] - 0.5)):
-                best = (f, float(t))
-        out[j] = best[1]
+            scores.append((_prf(tp, fp, fn)[2], float(t)))
+        best = max(f for f, _ in scores)
+        near = [t for f, t in scores if f >= best - tolerance - 1e-9]
+        out[j] = min(near, key=lambda t: (abs(t - 0.5), t))
     return out
 
 

@@ -73,3 +73,18 @@ def test_primary_head_option_scores_the_main_label_on_the_same_groups(tiny_recor
     assert out["main_accuracy"]["sdg"]["groups"] == len(multi) > 0
     assert 0 <= out["main_accuracy"]["sdg"]["agree"] <= len(multi)
     assert "main_label" not in group_fold_consistency(records, folds=3, estimator_params=SMALL)
+
+
+def test_threshold_tolerances_score_the_main_label_with_thresholds_tuned_on_dev(tiny_records):
+    records = _as_groups(tiny_records)
+    main = {"sdg:7": "sdg:7", "sdg:4": "sdg:4", "sdg:11": "sdg:11", "sdg:16": "sdg:16"}
+    led = [replace(r, id=f"{r.id}-led", text=f"{r.text} [led]", group=None,
+                   primary=tuple(main[x] for x in r.labels if x in main)) for r in tiny_records]
+    dev = [replace(r, id=f"{r.id}-dev", text=f"{r.text} [dev]", group=None, split="dev") for r in tiny_records]
+    out = group_fold_consistency(records + led + dev, folds=3, estimator_params=SMALL, primary_head=True,
+                                 threshold_tolerances=(0.0, 0.05))
+    for key in ("main_label:tol0.0", "main_label:tol0.05"):
+        assert out[key]["sdg"]["groups"] == 12 and 0 <= out[key]["sdg"]["agree"] <= 12
+        assert all(key in f for f in out["per_fold"])
+    assert "main_label:tol0.0" not in group_fold_consistency(records + dev, folds=3, estimator_params=SMALL,
+                                                             threshold_tolerances=(0.0,))

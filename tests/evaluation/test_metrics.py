@@ -71,3 +71,17 @@ def test_threshold_report_finds_the_better_threshold():
     assert rep["chosen"] == operating_point(y[:, 0], P[:, 0], 0.5) and rep["chosen"]["recall"] == 0.0
     assert rep["best"]["f1"] == 1.0 and 0.2 < rep["best"]["threshold"] <= 0.35
     assert rep["gain"] == 1.0
+
+
+def test_threshold_tolerance_prefers_the_threshold_nearest_one_half_on_a_flat_peak():
+    from evaluation.metrics import best_f1_thresholds
+
+    # 10 positives scored 0.3-0.9 and 10 negatives 0.05-0.26: 0.275 and 0.3 separate them (F1 1.0); 0.325 and 0.35
+    # lose the positive at 0.3 (F1 0.947); 0.375 to 0.5 lose two (F1 0.889)
+    pos = [0.3, 0.35, 0.5, 0.55, 0.6, 0.65, 0.7, 0.8, 0.85, 0.9]
+    neg = [0.05, 0.1, 0.1, 0.15, 0.15, 0.2, 0.2, 0.25, 0.25, 0.26]
+    P = np.array(pos + neg)[:, None]
+    Y = np.array([1] * 10 + [0] * 10)[:, None]
+    assert best_f1_thresholds(Y, P)[0] == 0.3  # a tie goes to the threshold nearer 0.5
+    assert best_f1_thresholds(Y, P, tolerance=0.06)[0] == 0.35
+    assert best_f1_thresholds(Y, P, tolerance=0.12)[0] == 0.5
