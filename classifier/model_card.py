@@ -45,6 +45,9 @@ def render_card(report: dict) -> str:
                   + ")" + (" with " + ", ".join(f"{k}={v}" for k, v in report["primary_head_params"].items())
                            if report.get("primary_head_params") else "")
                   + " chooses, among a passage's labels above threshold, the one it is mainly about."]
+    if report.get("threshold_tolerance"):
+        lines += ["", f"Per-label thresholds: among those within {report['threshold_tolerance']:g} of the best dev F1, "
+                      "the one nearest 0.5."]
     if report.get("secondary_weight", 1.0) != 1.0:
         lines += ["", f"Labels of a seed passage other than its primary label count {report['secondary_weight']:g} times."]
     lines += ["", "The seed corpus is project-written text: its held-out split measures fit to our own writing, not "

@@ -132,13 +132,14 @@ def train_tagger(
     secondary_weight: float = 1.0,
     primary_head: bool = True,
     primary_head_params: dict | None = None,
+    threshold_tolerance: float = 0.0,
 ) -> tuple[Tagger, dict]:
     """Fit, tune per-label thresholds on the dev split, and measure on the test split (per language and scheme).
 
     ``provenance_weights`` (prefix -> weight, first match wins) weighs training passages by their source; weight 0
     leaves them out; ``secondary_weight`` weighs the non-primary labels of seed passages (``label_weights``);
     ``primary_head`` trains the tagger's ``PrimaryHead`` (with ``primary_head_params``) on the training passages that
-    name a primary label."""
+    name a primary label; ``threshold_tolerance`` as for ``best_f1_thresholds``."""
     taxonomy = taxonomy or default_taxonomy()
     started = time.time()
     records = [r for r in records if r.split not in train_splits or provenance_weight(r.provenance, provenance_weights) > 0]
@@ -153,7 +154,8 @@ def train_tagger(
     thresholds = np.full(len(taxonomy), 0.5)
     if dev:
         Yd = label_matrix(dev, taxonomy)
-        thresholds = best_f1_thresholds(Yd, est.predict_proba([(r.text, r.language) for r in dev]))
+        thresholds = best_f1_thresholds(Yd, est.predict_proba([(r.text, r.language) for r in dev]),
+                                        tolerance=threshold_tolerance)
     tagger = Tagger(est, taxonomy.ids, thresholds, name=name)
     led = [r for r in train if r.primary] if primary_head else []
     primary_head_params = dict(primary_head_params or {})
@@ -171,6 +173,7 @@ def train_tagger(
         "estimator": est.get_params(),
         "provenance_weights": dict(provenance_weights or {}),
         "secondary_weight": secondary_weight,
+        "threshold_tolerance": threshold_tolerance,
         "primary_head_params": dict(primary_head_params or {}),
         "primary_head": {scheme: sum(any(taxonomy.scheme_of(p) == scheme for p in r.primary) for r in led)
                          for scheme in (tagger.primary_head.models_ if tagger.primary_head else ())},

@@ -36,6 +36,8 @@ DEFAULT_SECONDARY_WEIGHT = 1.0
 # on both blocks (same top label 218 / 131 / 218 against 214 / 131 / 215) and chose the primary label of held-back seed
 # passages as often or more (875 / 184 / 179 against 875 / 182 / 177); README "Main label".
 DEFAULT_PRIMARY_HEAD: dict = {"block_weights": [0.0, 1.0]}
+# Per-label thresholds: the best dev F1 (0), or among the thresholds within this much of it the one nearest 0.5.
+DEFAULT_THRESHOLD_TOLERANCE = 0.0
 
 
 def training_records(sources=DEFAULT_SOURCES, seed: int = 0, embeddings: bool = True, distill: bool = True,
@@ -73,15 +75,17 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
                  estimator_params: dict | None = None, embeddings: bool = True, distill: bool = True,
                  train_fraction: float = 1.0, complete: bool = True,
                  provenance_weights: dict[str, float] | None = None, secondary_weight: float | None = None,
-                 primary_head: bool = True, primary_head_params: dict | None = None) -> dict:
+                 primary_head: bool = True, primary_head_params: dict | None = None,
+                 threshold_tolerance: float | None = None) -> dict:
     """``provenance_weights`` defaults to ``DEFAULT_WEIGHTS`` (``{}`` weighs every source alike), ``secondary_weight``
-    to ``DEFAULT_SECONDARY_WEIGHT``."""
+    to ``DEFAULT_SECONDARY_WEIGHT``, ``threshold_tolerance`` to ``DEFAULT_THRESHOLD_TOLERANCE``."""
     taxonomy = default_taxonomy()
     records, extra, teacher = training_records(sources, seed, embeddings, distill, train_fraction, complete)
     weights = DEFAULT_WEIGHTS if provenance_weights is None else provenance_weights
     secondary = DEFAULT_SECONDARY_WEIGHT if secondary_weight is None else secondary_weight
+    tolerance = DEFAULT_THRESHOLD_TOLERANCE if threshold_tolerance is None else threshold_tolerance
     tagger, report = train_tagger(records + extra, name=name, seed=seed, estimator_params=estimator_params,
-                                  provenance_weights=weights, secondary_weight=secondary,
+                                  provenance_weights=weights, secondary_weight=secondary, threshold_tolerance=tolerance,
                                   primary_head=primary_head,
                                   primary_head_params=DEFAULT_PRIMARY_HEAD if primary_head_params is None else primary_head_params)
     completed = any(r.provenance.endswith("+e5") for r in records)
@@ -92,7 +96,7 @@ def run_training(out: str | Path, sources=DEFAULT_SOURCES, seed: int = 0, name: 
         tagger.embedding_head = teacher
         tagger.accurate_thresholds = np.full(len(taxonomy), 0.5)
         P = tagger.predict_texts([(r.text, r.language) for r in dev], "accurate")
-        tagger.accurate_thresholds = best_f1_thresholds(label_matrix(dev, taxonomy), P)
+        tagger.accurate_thresholds = best_f1_thresholds(label_matrix(dev, taxonomy), P, tolerance=tolerance)
         modes.append("accurate")
         # both modes on the same held-out passages (the weak English plan labels are too noisy to measure against)
         test = [r for r in records if r.split == "test" and not r.provenance.startswith("weak:")]

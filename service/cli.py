@@ -82,7 +82,8 @@ def cmd_train(args) -> int:
                           embeddings=not args.no_embeddings, distill=not args.no_distill, train_fraction=args.train_fraction,
                           complete=not args.no_completion, provenance_weights=_weights(args.weight),
                           secondary_weight=args.secondary_weight, primary_head=not args.no_primary_head,
-                          primary_head_params={k: json.loads(v) for k, _, v in (p.partition("=") for p in args.head_param)} or None)
+                          primary_head_params={k: json.loads(v) for k, _, v in (p.partition("=") for p in args.head_param)} or None,
+                          threshold_tolerance=args.threshold_tolerance)
     sys.stdout.write(json.dumps(report.get("test", {}).get("all", {}).get("all", {}), indent=2) + "\n")
     sys.stdout.write(f"model written to {args.out}\n")
     return 0
@@ -371,6 +372,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="primary head parameter (replaces the defaults in classifier/training_run.py), e.g. C=1")
     t.add_argument("--param", action="append", default=[], metavar="KEY=JSON",
                    help="estimator hyperparameter, e.g. --param 'ngram_range=[0,0]' --param C=2")
+    t.add_argument("--threshold-tolerance", type=float, default=None, metavar="T",
+                   help="per-label thresholds: among those within T of the best dev F1, the one nearest 0.5 (default "
+                        "in classifier/training_run.py)")
     t.set_defaults(func=cmd_train)
 
     _evaluate_parsers(sub, model_opt)

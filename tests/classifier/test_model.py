@@ -92,3 +92,22 @@ def test_model_unjudged_labels_of_an_annotated_scheme_are_unknown():
     Y = label_matrix([rec], tax)
     assert Y[0, tax.index("sdg:13")] == 1 and Y[0, tax.index("sdg:7")] == 0
     assert Y[0, tax.index("sdg:17")] == -1
+
+
+def test_threshold_tolerance_reaches_the_threshold_tuning_and_is_recorded(tiny_records, monkeypatch):
+    from dataclasses import replace
+
+    from classifier import train as train_module
+
+    seen = []
+    real = train_module.best_f1_thresholds
+
+    def spy(Y, P, **kwargs):
+        seen.append(kwargs.get("tolerance"))
+        return real(Y, P, **kwargs)
+
+    monkeypatch.setattr(train_module, "best_f1_thresholds", spy)
+    dev = [replace(r, id=f"{r.id}-dev", text=f"{r.text} (dev)", split="dev") for r in tiny_records[::2]]
+    _, report = train_module.train_tagger(tiny_records + dev, estimator_params={"n_features": 2**16, "max_weights": 5000},
+                                          threshold_tolerance=0.02)
+    assert seen == [0.02] and report["threshold_tolerance"] == 0.02
