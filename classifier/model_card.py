@@ -92,6 +92,10 @@ def render_card(report: dict) -> str:
             lines.append(f"- {scheme} groups that disagree: {sum(kinds.values())} (a language without a label "
                          f"{kinds['no_label']}, label sets differ {kinds['label_sets_differ']}, same labels ranked "
                          f"differently {kinds['same_labels']})")
+        flips = list(cells.get("label_flips", {}).items())[:8]
+        if flips:
+            lines.append("- labels assigned in some languages but not all (groups; gold label missed / other label "
+                         "gained): " + ", ".join(f"{label} {c['missed']}/{c['spurious']}" for label, c in flips))
     for mode, doc in report.get("crosslingual_documents", {}).items():
         lines += ["", f"## Cross-lingual consistency of whole documents, {mode} mode", "",
                   f"{doc['documents']} documents of up to {doc['size']} held-out parallel groups about one SDG, each "

@@ -74,7 +74,24 @@ def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: s
     report = consistency_of(records, ranked[:, order], taxonomy)
     above = (P >= tagger.passage_thresholds(mode))[:, order]
     report["disagreements"] = disagreement_kinds(records, ranked[:, order], above, taxonomy)
+    report["label_flips"] = label_flips(records, above, list(taxonomy.ids))
     return report
+
+
+def label_flips(records: list[LabelledPassage], above: np.ndarray, label_ids: list[str]) -> dict[str, dict]:
+    """Per label, in how many groups it is at or above threshold in some languages but not all, split by whether it
+    is a gold label of the group (``missed``: some translations lose it) or not (``spurious``: some gain it); most
+    flipping first. The labels whose decisions differ between translations, where better data would help."""
+    by_group: dict[str, list[int]] = defaultdict(list)
+    for i, r in enumerate(records):
+        by_group[r.group].append(i)
+    counts: dict[str, dict] = {}
+    for rows in by_group.values():
+        A = above[rows]
+        for j in np.flatnonzero(A.any(axis=0) & ~A.all(axis=0)):
+            cell = counts.setdefault(label_ids[j], {"missed": 0, "spurious": 0})
+            cell["missed" if label_ids[j] in records[rows[0]].labels else "spurious"] += 1
+    return dict(sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])))
 
 
 DOCUMENT_SIZE = 5  # groups per document in the model card's document-level consistency
@@ -247,4 +264,8 @@ def render(report: dict, mode: str, which: str = "all", by: str = "main") -> str
         lines.append(f"  groups that disagree, {scheme:5}: {sum(kinds.values())} = a language without a label "
                      f"{kinds['no_label']}, label sets differ {kinds['label_sets_differ']}, same labels ranked "
                      f"differently {kinds['same_labels']}")
+    flips = list(report.get("label_flips", {}).items())[:8]
+    if flips:
+        lines.append("  labels assigned in some languages but not all (groups; gold label missed / other label gained): "
+                     + ", ".join(f"{label} {c['missed']}/{c['spurious']}" for label, c in flips))
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from classifier.primary_head import PrimaryHead
 from classifier.taxonomy import default_taxonomy
 from classifier.train import label_matrix, label_weights, provenance_weight, source_key
 from corpus.dataset import LabelledPassage
-from evaluation.crosslingual import consistency_of
+from evaluation.crosslingual import consistency_of, label_flips
 from evaluation.metrics import best_f1_thresholds
 
 log = logging.getLogger(__name__)
@@ -42,7 +42,8 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                            primary_head: bool = False, head_variants: dict[str, dict] | None = None,
                            primary_head_params: dict | None = None, threshold_tolerances: tuple[float, ...] = ()) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
-    "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "per_fold": [...]}``. With
+    "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "label_flips": {label: {missed,
+    spurious}} (``evaluation.crosslingual.label_flips`` at 0.5), "per_fold": [...]}``. With
     ``primary_head`` also ``main_label``: the same top label when each fold's ``PrimaryHead`` (``primary_head_params``;
     trained on the fold's
     passages that name a primary label) orders the labels above 0.5, and ``main_label:NAME`` for each of
@@ -61,6 +62,7 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
     totals: dict = {"same_top_label": {}, "single_label": {}, **{f"main_label{key}": {} for key in heads},
                     **{f"main_accuracy{key}": {} for key in heads}, **{f"main_label:tol{t}": {} for t in tolerances}}
     per_fold = []
+    flips: dict[str, dict] = {}
     for k in range(folds):
         held = [r for r in train if r.group and fold_of(r.group, folds) == k]
         fit = [r for r in train if not (r.group and fold_of(r.group, folds) == k)]
@@ -73,6 +75,9 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                 sources=[source_key(r) for r in fit])
         P = est.predict_proba([(r.text, r.language) for r in held])
         report = consistency_of(held, P, taxonomy)
+        for label, cell in label_flips(held, P >= 0.5, list(taxonomy.ids)).items():
+            for key, n in cell.items():
+                flips.setdefault(label, {"missed": 0, "spurious": 0})[key] += n
         if heads:
             led = [r for r in fit if r.primary]
             F_led = est.head_features([(r.text, r.language) for r in led])
@@ -106,7 +111,9 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
     for cells in totals.values():
         for t in cells.values():
             t["share"] = round(t["agree"] / t["groups"], 4) if t["groups"] else 0.0
-    return {"folds": folds, "groups": sum(f["groups"] for f in per_fold), **totals, "per_fold": per_fold}
+    flips = dict(sorted(flips.items(), key=lambda kv: (-sum(kv[1].values()), kv[0])))
+    return {"folds": folds, "groups": sum(f["groups"] for f in per_fold), **totals, "label_flips": flips,
+            "per_fold": per_fold}
 
 
 def primary_accuracy(head: PrimaryHead, features, records: list[LabelledPassage], taxonomy) -> dict:

@@ -55,7 +55,8 @@ def test_the_card_states_the_primary_head_and_both_consistency_rankings():
 
 def test_the_card_sorts_disagreements_and_reports_whole_documents():
     cells = {"same_top_label": {"sdg": {"agree": 8, "groups": 10, "share": 0.8}}, "agreement_with_english": {},
-             "disagreements": {"sdg": {"no_label": 1, "label_sets_differ": 0, "same_labels": 1}}}
+             "disagreements": {"sdg": {"no_label": 1, "label_sets_differ": 0, "same_labels": 1}},
+             "label_flips": {"sdg:9": {"missed": 2, "spurious": 5}}}
     doc = {"documents": 4, "size": 5, "languages": ["en", "pl"],
            "schemes": {"sdg": {"same_main": {"agree": 3, "groups": 4, "share": 0.75},
                                "same_labels": {"agree": 1, "groups": 4, "share": 0.25},
@@ -63,6 +64,7 @@ def test_the_card_sorts_disagreements_and_reports_whole_documents():
                                "jaccard_with_english": {"pl": 0.8}}}}
     card = render_card({**_report({"sdg": 0.8}), "crosslingual": {"fast": cells}, "crosslingual_documents": {"fast": doc}})
     assert "sdg groups that disagree: 2 (a language without a label 1, label sets differ 0, same labels ranked differently 1)" in card
+    assert "gold label missed / other label gained): sdg:9 2/5" in card
     assert "4 documents of up to 5 held-out parallel groups" in card
     assert "same main label 3/4 = 75.0%, same label set 1/4 = 25.0%; main SDG is the documents' SDG in every language 2/4 = 50.0%" in card
     assert "Jaccard) with English pl 0.80" in card

@@ -7,7 +7,7 @@ from classifier.primary_head import PrimaryHead, ranked_by_main
 from classifier.taxonomy import default_taxonomy
 from corpus.dataset import LabelledPassage
 from evaluation.crosslingual import (consistency_of, consistency_report, disagreement_kinds, document_consistency,
-                                     heldout_parallel)
+                                     heldout_parallel, label_flips)
 from service.cli import main
 
 
@@ -84,8 +84,9 @@ def test_report_ranks_by_the_main_label_the_product_shows_or_by_score(tiny_tagge
     P, main = tagger.predict_passages([(r.text, r.language) for r in records])
     by_score = consistency_report(tagger, records, tax, by="score")
     by_main = consistency_report(tagger, records, tax, by="main")
-    assert {k: v for k, v in by_score.items() if k != "disagreements"} == consistency_of(records, P, tax)
-    assert {k: v for k, v in by_main.items() if k != "disagreements"} == consistency_of(records, ranked_by_main(P, main), tax)
+    extra = ("disagreements", "label_flips")
+    assert {k: v for k, v in by_score.items() if k not in extra} == consistency_of(records, P, tax)
+    assert {k: v for k, v in by_main.items() if k not in extra} == consistency_of(records, ranked_by_main(P, main), tax)
     sdg = [j for j, x in enumerate(tax.ids) if x.startswith("sdg:")]
     tops_score = {tax.ids[sdg[k]] for k in np.argmax(P[:, sdg], axis=1)}
     tops_main = {tax.ids[sdg[k]] for k in np.argmax(ranked_by_main(P, main)[:, sdg], axis=1)}
@@ -167,3 +168,18 @@ def test_cli_scores_whole_documents(capsys):
     out = capsys.readouterr().out
     assert "30 documents of up to 5 held-out parallel groups about one SDG" in out and "same main label" in out
     assert "main label is the documents' SDG in every language" in out
+
+
+def test_label_flips_count_labels_some_translations_lose_or_gain():
+    tax = default_taxonomy()
+    ids = list(tax.ids)
+    records = _group("g1", ("sdg:7", "sdg:13")) + _group("g2", ("sdg:4",))
+    above = np.zeros((6, len(ids)), dtype=bool)
+    above[0:3, ids.index("sdg:7")] = True  # every language: no flip
+    above[0:2, ids.index("sdg:13")] = True  # Hungarian loses a gold label
+    above[3:6, ids.index("sdg:4")] = True
+    above[4, ids.index("sdg:10")] = True  # Polish gains one
+    above[0, ids.index("sdg:10")] = True  # and so does the English of g1
+    flips = label_flips(records, above, ids)
+    assert flips == {"sdg:10": {"missed": 0, "spurious": 2}, "sdg:13": {"missed": 1, "spurious": 0}}
+    assert list(flips) == ["sdg:10", "sdg:13"]  # most flipping first
