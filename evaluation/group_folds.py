@@ -84,17 +84,17 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
             F_held = est.head_features([(r.text, r.language) for r in held])
             scored = [i for i, r in enumerate(led) if fold_of(r.id, folds) == k]
             learn = [i for i, r in enumerate(led) if fold_of(r.id, folds) != k]
+            fitted = {}
             for key, params in heads.items():
-                head = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy, blocks=est.head_blocks(),
-                                                 labels=[r.labels for r in led])
+                head = fitted[key] = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy,
+                                                               blocks=est.head_blocks(), labels=[r.labels for r in led])
                 ordered = head.main_first(F_held, P, list(taxonomy.ids), 0.5, taxonomy)
                 report[f"main_label{key}"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
                 head = PrimaryHead(**params).fit(F_led[learn], [led[i].primary for i in learn], taxonomy,
                                                  blocks=est.head_blocks(), labels=[led[i].labels for i in learn])
                 report[f"main_accuracy{key}"] = primary_accuracy(head, F_led[scored], [led[i] for i in scored], taxonomy)
             if tolerances:
-                head = PrimaryHead(**heads[""]).fit(F_led, [r.primary for r in led], taxonomy, blocks=est.head_blocks(),
-                                                    labels=[r.labels for r in led])
+                head = fitted[""]
                 P_dev = est.predict_proba([(r.text, r.language) for r in dev])
                 for tol in tolerances:
                     thresholds = best_f1_thresholds(label_matrix(dev, taxonomy), P_dev, tolerance=tol)
