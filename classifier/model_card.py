@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from evaluation.crosslingual import disagreement_lines
+
 SOURCES = {
     "seed": ("Project-written seed corpus (corpus/seed/), LLM-assisted authoring, written for stratag", "project licence"),
     "taxonomy": ("Label descriptions of classifier/taxonomy.json, written for stratag", "project licence"),
@@ -88,14 +90,7 @@ def render_card(report: dict) -> str:
         for scheme, by_lang in cells["agreement_with_english"].items():
             lines.append(f"- top {scheme} label equals the English version's: "
                          + ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items()))
-        for scheme, kinds in cells.get("disagreements", {}).items():
-            lines.append(f"- {scheme} groups that disagree: {sum(kinds.values())} (a language without a label "
-                         f"{kinds['no_label']}, label sets differ {kinds['label_sets_differ']}, same labels ranked "
-                         f"differently {kinds['same_labels']})")
-        flips = list(cells.get("label_flips", {}).items())[:8]
-        if flips:
-            lines.append("- labels assigned in some languages but not all (groups; gold label missed / other label "
-                         "gained): " + ", ".join(f"{label} {c['missed']}/{c['spurious']}" for label, c in flips))
+        lines += [f"- {line}" for line in disagreement_lines(cells)]
     for mode, doc in report.get("crosslingual_documents", {}).items():
         lines += ["", f"## Cross-lingual consistency of whole documents, {mode} mode", "",
                   f"{doc['documents']} documents of up to {doc['size']} held-out parallel groups about one SDG, each "

@@ -260,12 +260,17 @@ def render(report: dict, mode: str, which: str = "all", by: str = "main") -> str
     for scheme, by_lang in report["agreement_with_english"].items():
         cells = ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items())
         lines.append(f"  top label equals English's, {scheme:5}: {cells}")
-    for scheme, kinds in report.get("disagreements", {}).items():
-        lines.append(f"  groups that disagree, {scheme:5}: {sum(kinds.values())} = a language without a label "
-                     f"{kinds['no_label']}, label sets differ {kinds['label_sets_differ']}, same labels ranked "
-                     f"differently {kinds['same_labels']}")
-    flips = list(report.get("label_flips", {}).items())[:8]
-    if flips:
-        lines.append("  labels assigned in some languages but not all (groups; gold label missed / other label gained): "
-                     + ", ".join(f"{label} {c['missed']}/{c['spurious']}" for label, c in flips))
+    lines += [f"  {line}" for line in disagreement_lines(report)]
     return "\n".join(lines)
+
+
+def disagreement_lines(report: dict, top: int = 8) -> list[str]:
+    """The report's ``disagreements`` per scheme and its ``top`` flipping labels as text (CLI and model card)."""
+    lines = [f"{scheme} groups that disagree: {sum(kinds.values())} (a language without a label {kinds['no_label']}, "
+             f"label sets differ {kinds['label_sets_differ']}, same labels ranked differently {kinds['same_labels']})"
+             for scheme, kinds in report.get("disagreements", {}).items()]
+    flips = list(report.get("label_flips", {}).items())[:top]
+    if flips:
+        lines.append("labels assigned in some languages but not all (groups; gold label missed / other label gained): "
+                     + ", ".join(f"{label} {c['missed']}/{c['spurious']}" for label, c in flips))
+    return lines
