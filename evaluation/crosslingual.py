@@ -1,7 +1,7 @@
 """Cross-lingual consistency: does the same passage get the same top label in all five languages?
 
 Measured on the held-out parallel groups of the seed corpus (the test split of ``corpus/seed/parallel.jsonl`` and
-every group of ``corpus/seed/parallel-heldout/``, in two batches A and B): per scheme, the share of groups whose top label is the same in
+every group of ``corpus/seed/parallel-heldout/``, in three batches A, B and C): per scheme, the share of groups whose top label is the same in
 every language, and per language the share of groups whose top label equals the English version's.
 """
 
@@ -19,17 +19,19 @@ from evaluation.metrics import crosslingual_consistency
 
 # The held-out groups came in two batches: A, the 115 groups the consistency target was first reported on (the test
 # split of parallel.jsonl and parallel-heldout/{sdg-a,sdg-b,gd-smart}.jsonl), and B, 150 groups written later
-# (parallel-heldout/{mixed,focus}-*.jsonl, group ids parh-m1-... and parh-f1-...).
-HELD_OUT_SETS = ("A", "B")
+# (parallel-heldout/{mixed,focus}-*.jsonl, group ids parh-m1-... and parh-f1-...), and C, 96 groups on the boundaries
+# of the labels that flip most between languages (parallel-heldout/boundary-*.jsonl, group ids parh-b?-...).
+HELD_OUT_SETS = ("A", "B", "C")
 _SET_B = re.compile(r"parh-[mf]\d+-")
+_SET_C = re.compile(r"parh-b[a-z]-")
 
 
 def heldout_set(group: str) -> str:
-    return "B" if _SET_B.match(group) else "A"
+    return "B" if _SET_B.match(group) else "C" if _SET_C.match(group) else "A"
 
 
 def heldout_parallel(which: str = "all") -> list[LabelledPassage]:
-    """Parallel seed passages in the test split, grouped by ``group``; ``which``: ``A``, ``B`` or ``all``."""
+    """Parallel seed passages in the test split, grouped by ``group``; ``which``: one of ``HELD_OUT_SETS`` or ``all``."""
     from corpus.sources import seed_passages
 
     return [r for r in (p.with_split() for p in seed_passages() if p.group)

@@ -6,7 +6,7 @@ groups instead: the train split's parallel groups are dealt into ``folds`` folds
 each fold a model is trained without that fold's groups (every other training passage stays) and scored on them.
 
     python -m evaluation.group_folds [--folds 3] [--weight PREFIX=W ...] [--secondary-weight W] [--primary-head]
-        [--head-variant NAME=JSON ...] [--param KEY=JSON ...]
+        [--head-variant NAME=JSON ...] [--threshold-tolerance T ...] [--main-floor F ...] [--param KEY=JSON ...]
 
 Each fold trains a full fast model (about five minutes on two cores); the e5 teacher's steps come from the
 embedding cache of ``stratag train``.
@@ -40,7 +40,8 @@ def fold_of(group: str, folds: int) -> int:
 def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, provenance_weights: dict | None = None,
                            estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0,
                            primary_head: bool = False, head_variants: dict[str, dict] | None = None,
-                           primary_head_params: dict | None = None, threshold_tolerances: tuple[float, ...] = ()) -> dict:
+                           primary_head_params: dict | None = None, threshold_tolerances: tuple[float, ...] = (),
+                           main_floors: tuple[float, ...] = ()) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
     "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "label_flips": {label: {missed,
     spurious}} (``evaluation.crosslingual.label_flips`` at 0.5), "per_fold": [...]}``. With
@@ -53,14 +54,19 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
     in the scheme (``groups`` there counts passages). Consistency alone would favour a head that ranks labels by a
     fixed preference; the accuracy shows whether the main label is the one the passage is about. For each of
     ``threshold_tolerances`` (with ``primary_head``) also ``main_label:tolT``: the main label with per-label thresholds
-    tuned on the dev split by ``best_f1_thresholds(tolerance=T)``, as ``stratag train`` tunes them, instead of 0.5."""
+    tuned on the dev split by ``best_f1_thresholds(tolerance=T)``, as ``stratag train`` tunes them, instead of 0.5.
+    For each of ``main_floors`` (with ``primary_head``) also ``main_label:floorF``: the head chooses the main label
+    among the labels at or above F × 0.5 instead of 0.5 (a language whose copy of the main label falls just below
+    threshold keeps it as the main label)."""
     taxonomy = default_taxonomy()
     train = [r for r in records if r.split == "train" and provenance_weight(r.provenance, provenance_weights) > 0]
     heads = ({"": dict(primary_head_params or {})} if primary_head else {}) | {f":{name}": params for name, params in (head_variants or {}).items()}
     tolerances = tuple(threshold_tolerances) if primary_head else ()
+    floors = tuple(main_floors) if primary_head else ()
     dev = [r for r in records if r.split == "dev"] if tolerances else []
     totals: dict = {"same_top_label": {}, "single_label": {}, **{f"main_label{key}": {} for key in heads},
-                    **{f"main_accuracy{key}": {} for key in heads}, **{f"main_label:tol{t}": {} for t in tolerances}}
+                    **{f"main_accuracy{key}": {} for key in heads}, **{f"main_label:tol{t}": {} for t in tolerances},
+              **{f"main_label:floor{f}": {} for f in floors}}
     per_fold = []
     flips: dict[str, dict] = {}
     for k in range(folds):
@@ -93,6 +99,9 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                 head = PrimaryHead(**params).fit(F_led[learn], [led[i].primary for i in learn], taxonomy,
                                                  blocks=est.head_blocks(), labels=[led[i].labels for i in learn])
                 report[f"main_accuracy{key}"] = primary_accuracy(head, F_led[scored], [led[i] for i in scored], taxonomy)
+            for floor in floors:
+                ordered = fitted[""].main_first(F_held, P, list(taxonomy.ids), 0.5 * floor, taxonomy)
+                report[f"main_label:floor{floor}"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
             if tolerances:
                 head = fitted[""]
                 P_dev = est.predict_proba([(r.text, r.language) for r in dev])
@@ -148,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold-tolerance", action="append", type=float, default=[], metavar="T",
                     help="with --primary-head, also score the main label with thresholds tuned on the dev split at "
                          "this F1 tolerance (0: as stratag train tunes them)")
+    ap.add_argument("--main-floor", action="append", type=float, default=[], metavar="F",
+                    help="with --primary-head, also score the main label chosen among the labels at or above F x 0.5")
     args = ap.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     try:
@@ -160,7 +171,8 @@ def main(argv: list[str] | None = None) -> int:
     result = group_fold_consistency(records + extra, args.folds, DEFAULT_WEIGHTS if weights is None else weights,
                                     params or None, args.seed, secondary, args.primary_head,
                                     {k: json.loads(v) for k, _, v in (h.partition("=") for h in args.head_variant)},
-                                    DEFAULT_PRIMARY_HEAD, tuple(args.threshold_tolerance))
+                                    DEFAULT_PRIMARY_HEAD, tuple(args.threshold_tolerance),
+                                    tuple(args.main_floor))
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -292,8 +292,9 @@ def _evaluate_parsers(sub, model_opt) -> None:
     r.set_defaults(func=cmd_evaluate)
     x = es.add_parser("crosslingual", help="same top label in every language on the held-out parallel passages")
     model_opt(x, mode=True)
-    x.add_argument("--set", choices=["A", "B", "all"], default="all",
-                   help="held-out batch: A (the first 115 groups), B (150 groups written later) or all")
+    x.add_argument("--set", choices=["A", "B", "C", "all"], default="all",
+                   help="held-out batch: A (the first 115 groups), B (150 groups written later), C (96 groups on the "
+                        "boundaries of the labels that flip most) or all")
     x.add_argument("--by", choices=["main", "score"], default="main",
                    help="a passage's top label: its main label (what stratag shows first; default) or its highest score")
     x.add_argument("--documents", type=int, metavar="N", default=0,

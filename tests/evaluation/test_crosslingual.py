@@ -58,10 +58,11 @@ def test_heldout_groups_are_test_split_and_have_several_languages():
     assert all(len(langs) == 5 for langs in by_group.values())
 
 
-def test_the_two_held_out_batches_split_the_groups():
-    groups = {x: {r.group for r in heldout_parallel(x)} for x in ("A", "B", "all")}
-    assert len(groups["A"]) == 115 and len(groups["B"]) == 150
-    assert groups["A"] | groups["B"] == groups["all"] and not groups["A"] & groups["B"]
+def test_the_three_held_out_batches_split_the_groups():
+    groups = {x: {r.group for r in heldout_parallel(x)} for x in ("A", "B", "C", "all")}
+    assert len(groups["A"]) == 115 and len(groups["B"]) == 150 and len(groups["C"]) == 96
+    assert groups["A"] | groups["B"] | groups["C"] == groups["all"]
+    assert not groups["A"] & groups["B"] and not groups["A"] & groups["C"] and not groups["B"] & groups["C"]
 
 
 def test_cli_reports_consistency_of_the_shipped_model(capsys):

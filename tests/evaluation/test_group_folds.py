@@ -57,12 +57,16 @@ def test_weight_zero_sources_are_left_out(tiny_records, monkeypatch):
     assert sum(sizes) == len([r for r in records if r.language != "hu"])  # each non-Hungarian row fits in one fold
 
 
+def _led(tiny_records):
+    """Copies outside the groups that name a primary label, as the one-label seed files' passages do."""
+    main = {"sdg:7", "sdg:4", "sdg:11", "sdg:16"}
+    return [replace(r, id=f"{r.id}-led", text=f"{r.text} [led]", group=None,
+                    primary=tuple(x for x in r.labels if x in main)) for r in tiny_records]
+
+
 def test_primary_head_option_scores_the_main_label_on_the_same_groups(tiny_records):
     records = [replace(r, primary=()) for r in _as_groups(tiny_records)]
-    # the groups' own passages name no primary label; passages outside the groups do (as the one-label seed files)
-    main = {"sdg:7": "sdg:7", "sdg:4": "sdg:4", "sdg:11": "sdg:11", "sdg:16": "sdg:16"}
-    led = [replace(r, id=f"{r.id}-led", text=f"{r.text} [led]", group=None,
-                   primary=tuple(main[x] for x in r.labels if x in main)) for r in tiny_records]
+    led = _led(tiny_records)
     out = group_fold_consistency(records + led, folds=3, estimator_params=SMALL, primary_head=True,
                                  head_variants={"tiny": {"max_weights": 5}})
     assert out["main_label"]["sdg"]["groups"] == out["same_top_label"]["sdg"]["groups"] == 12
@@ -78,9 +82,7 @@ def test_primary_head_option_scores_the_main_label_on_the_same_groups(tiny_recor
 
 def test_threshold_tolerances_score_the_main_label_with_thresholds_tuned_on_dev(tiny_records):
     records = _as_groups(tiny_records)
-    main = {"sdg:7": "sdg:7", "sdg:4": "sdg:4", "sdg:11": "sdg:11", "sdg:16": "sdg:16"}
-    led = [replace(r, id=f"{r.id}-led", text=f"{r.text} [led]", group=None,
-                   primary=tuple(main[x] for x in r.labels if x in main)) for r in tiny_records]
+    led = _led(tiny_records)
     dev = [replace(r, id=f"{r.id}-dev", text=f"{r.text} [dev]", group=None, split="dev") for r in tiny_records]
     out = group_fold_consistency(records + led + dev, folds=3, estimator_params=SMALL, primary_head=True,
                                  threshold_tolerances=(0.0, 0.05))
@@ -89,3 +91,14 @@ def test_threshold_tolerances_score_the_main_label_with_thresholds_tuned_on_dev(
         assert all(key in f for f in out["per_fold"])
     assert "main_label:tol0.0" not in group_fold_consistency(records + dev, folds=3, estimator_params=SMALL,
                                                              threshold_tolerances=(0.0,))
+
+
+def test_main_floors_choose_the_main_label_among_labels_near_threshold(tiny_records):
+    records = _as_groups(tiny_records)
+    led = _led(tiny_records)
+    out = group_fold_consistency(records + led, folds=3, estimator_params=SMALL, primary_head=True,
+                                 main_floors=(1.0, 0.0))
+    assert out["main_label:floor1.0"] == out["main_label"]  # F 1: the labels at or above 0.5, as main_label
+    assert out["main_label:floor0.0"]["sdg"]["groups"] == 12 and all("main_label:floor0.0" in f for f in out["per_fold"])
+    assert "main_label:floor1.0" not in group_fold_consistency(records, folds=3, estimator_params=SMALL,
+                                                               main_floors=(1.0,))
