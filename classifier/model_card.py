@@ -81,7 +81,7 @@ def render_card(report: dict) -> str:
         top = ("top label = the main label stratag shows" if by == "main" else "top label = the highest score")
         lines += ["", f"## Cross-lingual consistency, {mode} mode, {top} (held-out parallel groups)", "",
                   "Same top label in every language; a scheme counts only the groups with a gold label in it "
-                  f"(`stratag evaluate crosslingual --by {by}`).", ""]
+                  f"(`stratag evaluate crosslingual --by {by}`).{_remeasured(report)}", ""]
         for key, what in (("same_top_label", "same top label"), ("single_label", "same top label, groups with one gold label in the scheme"),
                           ("top_is_gold", "top label is a gold label in every language")):
             if key in cells:
@@ -123,6 +123,13 @@ def render_card(report: dict) -> str:
               "- Hand-labelled real text: two LLM-assisted annotators (evaluation/devsets/README.md); both annotators' "
               "numbers are given above (the `-b` sets are the second annotator's labels).", ""]
     return "\n".join(lines)
+
+
+def _remeasured(report: dict) -> str:
+    """The note a card carries when its cross-lingual sections were measured again after training (more held-out
+    groups, same model)."""
+    note = report.get("crosslingual_remeasured")
+    return f" Re-measured after training: {note}." if note else ""
 
 
 def _consistency_weakness(crosslingual: dict, target: float = 0.9) -> list[str]:

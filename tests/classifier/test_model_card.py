@@ -68,3 +68,9 @@ def test_the_card_sorts_disagreements_and_reports_whole_documents():
     assert "4 documents of up to 5 held-out parallel groups" in card
     assert "same main label 3/4 = 75.0%, same label set 1/4 = 25.0%; main SDG is the documents' SDG in every language 2/4 = 50.0%" in card
     assert "Jaccard) with English pl 0.80" in card
+
+
+def test_a_card_remeasured_after_training_says_so_under_each_consistency_section():
+    report = {**_report({"sdg": 0.8}), "crosslingual_remeasured": "on 361 held-out groups"}
+    assert render_card(report).count("Re-measured after training: on 361 held-out groups.") == 1
+    assert "Re-measured" not in render_card(_report({"sdg": 0.8}))
