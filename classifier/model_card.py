@@ -85,7 +85,7 @@ def render_card(report: dict) -> str:
         for key, what in (("same_top_label", "same top label"), ("single_label", "same top label, groups with one gold label in the scheme"),
                           ("top_is_gold", "top label is a gold label in every language")):
             if key in cells:
-                lines.append(f"- {what}: " + ", ".join(f"{scheme} {c['agree']}/{c['groups']} = {c['share']:.1%}"
+                lines.append(f"- {what}: " + ", ".join(f"{scheme} {c['agree']}/{c['groups']} = {c['share']:.1%}{_interval(c)}"
                                                       for scheme, c in cells[key].items()))
         for scheme, by_lang in cells["agreement_with_english"].items():
             lines.append(f"- top {scheme} label equals the English version's: "
@@ -123,6 +123,11 @@ def render_card(report: dict) -> str:
               "- Hand-labelled real text: two LLM-assisted annotators (evaluation/devsets/README.md); both annotators' "
               "numbers are given above (the `-b` sets are the second annotator's labels).", ""]
     return "\n".join(lines)
+
+
+def _interval(cell: dict) -> str:
+    """A share's 95% interval over resampled groups, where the report has one."""
+    return f" [{cell['interval'][0]:.1%}, {cell['interval'][1]:.1%}]" if "interval" in cell else ""
 
 
 def _remeasured(report: dict) -> str:

@@ -104,3 +104,31 @@ def _delta_summary(point: float, delta: np.ndarray, level: float) -> dict:
         "p_worse": round(float((np.sum(delta >= 0) + 1) / (n + 1)), 4),
         "p_better": round(float((np.sum(delta <= 0) + 1) / (n + 1)), 4),
     }
+
+
+def _group_weights(n: int, n_boot: int, seed: int) -> np.ndarray:
+    return resample_weights(np.zeros(n, dtype=int), n_boot, seed)
+
+
+def share_interval(flags, n_boot: int = N_BOOT, seed: int = SEED, level: float = 0.95) -> list[float]:
+    """Percentile interval of the share of true ``flags`` (one per group) when the groups are resampled."""
+    flags = np.asarray(flags, dtype=np.float64)
+    if not len(flags):
+        return [0.0, 0.0]
+    W = _group_weights(len(flags), n_boot, seed)
+    return _interval(W @ flags / len(flags), level)
+
+
+def paired_share_difference(flags_a, flags_b, n_boot: int = N_BOOT, seed: int = SEED, level: float = 0.95) -> dict:
+    """Share of true flags for two models on the same groups (``b - a``) under the same resamples: both shares, the
+    delta with its interval and one-sided p-values (as ``paired_difference``), and how many groups only b
+    (``gained``) or only a (``lost``) gets right."""
+    a, b = np.asarray(flags_a, dtype=bool), np.asarray(flags_b, dtype=bool)
+    if a.shape != b.shape:
+        raise ValueError("both models must be scored on the same groups")
+    n = max(len(a), 1)
+    W = _group_weights(len(a), n_boot, seed)
+    delta = W @ (b.astype(np.float64) - a.astype(np.float64)) / n
+    return {"groups": len(a), "a": round(float(a.mean()), 4) if len(a) else 0.0, "b": round(float(b.mean()), 4) if len(b) else 0.0,
+            **_delta_summary(float(b.mean() - a.mean()) if len(a) else 0.0, delta, level),
+            "gained": int((b & ~a).sum()), "lost": int((a & ~b).sum())}

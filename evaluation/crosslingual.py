@@ -14,7 +14,8 @@ import numpy as np
 
 from classifier.primary_head import ranked_by_main
 from corpus.dataset import LabelledPassage
-from evaluation.metrics import crosslingual_consistency
+from evaluation.bootstrap import paired_share_difference, share_interval
+from evaluation.metrics import same_top_flags
 
 
 # The held-out groups came in two batches: A, the 115 groups the consistency target was first reported on (the test
@@ -68,16 +69,43 @@ def consistency_report(tagger, records: list[LabelledPassage], taxonomy, mode: s
     schools means nothing); ``all`` is scored on every group. ``by="main"`` takes a passage's top label in a scheme
     to be its main label (``Tagger.predict_passages``: what the product shows first), falling back to the highest
     score where no label reaches its threshold; ``by="score"`` the highest-scoring label."""
+    ranked, above = _ranked(tagger, records, taxonomy, mode, by)
+    report = consistency_of(records, ranked, taxonomy)
+    report["disagreements"] = disagreement_kinds(records, ranked, above, taxonomy)
+    report["label_flips"] = label_flips(records, above, list(taxonomy.ids))
+    return report
+
+
+def _ranked(tagger, records: list[LabelledPassage], taxonomy, mode: str, by: str) -> tuple[np.ndarray, np.ndarray]:
+    """The passages' scores ranked as ``by`` says, and which labels reach their thresholds; taxonomy column order."""
     if by not in RANKINGS:
         raise ValueError(f"by must be one of {RANKINGS}")
     order = [tagger.label_ids.index(i) for i in taxonomy.ids]
     P, main = tagger.predict_passages([(r.text, r.language) for r in records], mode)
     ranked = ranked_by_main(P, main) if by == "main" else P
-    report = consistency_of(records, ranked[:, order], taxonomy)
-    above = (P >= tagger.passage_thresholds(mode))[:, order]
-    report["disagreements"] = disagreement_kinds(records, ranked[:, order], above, taxonomy)
-    report["label_flips"] = label_flips(records, above, list(taxonomy.ids))
-    return report
+    return ranked[:, order], (P >= tagger.passage_thresholds(mode))[:, order]
+
+
+def compare_consistency(baseline, candidate, records: list[LabelledPassage], taxonomy, mode: str = "fast",
+                        by: str = "main") -> dict:
+    """Per scheme, the same top label share of two models on the same held-out groups, paired: both shares, the
+    difference (candidate - baseline) with its 95% interval over resampled groups and one-sided p-values, and the
+    groups only one of them gets the same in every language (``evaluation.bootstrap.paired_share_difference``)."""
+    flags = [same_top_by_scheme(records, _ranked(t, records, taxonomy, mode, by)[0], taxonomy)
+             for t in (baseline, candidate)]
+    return {scheme: paired_share_difference(list(flags[0][scheme]["same"].values()),
+                                            list(flags[1][scheme]["same"].values()))
+            for scheme in flags[0] if scheme != "all"}
+
+
+def render_comparison(result: dict, mode: str, which: str, by: str) -> str:
+    lines = [f"Same top label in every language, baseline -> candidate, {mode} mode (held-out parallel groups, set "
+             f"{which}; top label by {by}; 95% interval of the difference over resampled groups)"]
+    for scheme, c in result.items():
+        lines.append(f"  {scheme:5}: {c['a']:.1%} -> {c['b']:.1%} of {c['groups']} groups, {c['delta']:+.1%} "
+                     f"[{c['interval'][0]:+.1%}, {c['interval'][1]:+.1%}], p(worse) {c['p_worse']:.3f}, "
+                     f"p(better) {c['p_better']:.3f}; groups gained {c['gained']}, lost {c['lost']}")
+    return "\n".join(lines)
 
 
 def label_flips(records: list[LabelledPassage], above: np.ndarray, label_ids: list[str]) -> dict[str, dict]:
@@ -208,27 +236,42 @@ def disagreement_kinds(records: list[LabelledPassage], P: np.ndarray, above: np.
     return out
 
 
-def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict:
-    """``same_top_label`` per scheme; ``single_label`` the same on the groups with exactly one gold label in the
-    scheme (where "the top label" is well defined: with two true labels either may come first);
-    ``top_is_gold`` the share of groups whose top label is a gold label in every language; ``top_is_primary``, on
-    the groups that name a primary label in the scheme, the share whose top label is that label in every language."""
+def same_top_by_scheme(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict[str, dict[str, dict]]:
+    """Per scheme (and ``all``) and per group (``"same"``: every group with a gold label in the scheme; ``"single"``:
+    those with exactly one), whether its top label in ``P`` is the same in every language."""
     scheme_of = [taxonomy.scheme_of(i) for i in taxonomy.ids]
     ids = list(taxonomy.ids)
-    same: dict = {}
-    single: dict = {}
+    out: dict = {}
+    for scheme in ["all"] + sorted(set(scheme_of)):
+        in_scheme = {lab for lab in ids if scheme == "all" or scheme_of[ids.index(lab)] == scheme}
+        n_gold = [sum(lab in in_scheme for lab in r.labels) for r in records]
+        out[scheme] = {}
+        for key, rows in (("same", [i for i, n in enumerate(n_gold) if n >= 1]),
+                          ("single", [i for i, n in enumerate(n_gold) if n == 1])):
+            flags = same_top_flags([records[i].group for i in rows], [records[i].language for i in rows], P[rows],
+                                   scheme_of)
+            out[scheme][key] = flags[scheme]
+    return out
+
+
+def consistency_of(records: list[LabelledPassage], P: np.ndarray, taxonomy) -> dict:
+    """``same_top_label`` per scheme, with a 95% interval over resampled groups; ``single_label`` the same on the
+    groups with exactly one gold label in the scheme (where "the top label" is well defined: with two true labels
+    either may come first); ``top_is_gold`` the share of groups whose top label is a gold label in every language;
+    ``top_is_primary``, on the groups that name a primary label in the scheme, the share whose top label is that
+    label in every language."""
+    scheme_of = [taxonomy.scheme_of(i) for i in taxonomy.ids]
+    ids = list(taxonomy.ids)
+    flags = same_top_by_scheme(records, P, taxonomy)
+    same = {s: {**_cell(sum(f["same"].values()), len(f["same"])), "interval": share_interval(list(f["same"].values()))}
+            for s, f in flags.items()}
+    single = {s: _cell(sum(f["single"].values()), len(f["single"])) for s, f in flags.items()}
     agree: dict = {}
     gold_top: dict = {}
     primary_top: dict = {}
     for scheme in ["all"] + sorted(set(scheme_of)):
         in_scheme = [lab for lab in ids if scheme == "all" or scheme_of[ids.index(lab)] == scheme]
-        n_gold = [sum(lab in in_scheme for lab in r.labels) for r in records]
-        keep = [i for i, n in enumerate(n_gold) if n >= 1]
-        one = [i for i, n in enumerate(n_gold) if n == 1]
-        for target, rows in ((same, keep), (single, one)):
-            cells = crosslingual_consistency([records[i].group for i in rows], [records[i].language for i in rows],
-                                             P[rows], scheme_of)
-            target[scheme] = cells[scheme]
+        keep = [i for i, r in enumerate(records) if any(lab in in_scheme for lab in r.labels)]
         cols = np.array([ids.index(lab) for lab in in_scheme])
         by_group: dict[str, list[int]] = defaultdict(list)
         for i in keep:
@@ -258,7 +301,8 @@ def render(report: dict, mode: str, which: str = "all", by: str = "main") -> str
         for scheme, c in report.get(key, {}).items():
             if not c["groups"]:
                 continue
-            lines.append(f"  {what}, {scheme:5}: {c['agree']}/{c['groups']} = {c['share']:.1%}")
+            ci = f" [{c['interval'][0]:.1%}, {c['interval'][1]:.1%}]" if "interval" in c else ""
+            lines.append(f"  {what}, {scheme:5}: {c['agree']}/{c['groups']} = {c['share']:.1%}{ci}")
     for scheme, by_lang in report["agreement_with_english"].items():
         cells = ", ".join(f"{lang} {share:.1%}" for lang, share in by_lang.items())
         lines.append(f"  top label equals English's, {scheme:5}: {cells}")

@@ -107,9 +107,9 @@ def best_f1_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, grid=
     return out
 
 
-def crosslingual_consistency(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:
-    """Share of parallel groups (the same passage in several languages) whose top label agrees in every language,
-    overall and per scheme."""
+def same_top_flags(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:
+    """Per scheme (and ``all``), ``{group: whether its top label is the same in every language}`` for the groups in
+    two or more languages, in first-seen order."""
     by_group: dict[str, list[int]] = {}
     for i, g in enumerate(groups):
         by_group.setdefault(g, []).append(i)
@@ -118,6 +118,15 @@ def crosslingual_consistency(groups: list[str], languages: list[str], P: np.ndar
     out = {}
     for scheme in ["all"] + sorted(set(scheme_of)):
         cols = np.flatnonzero(schemes == scheme) if scheme != "all" else np.arange(P.shape[1])
-        agree = sum(len({int(cols[np.argmax(P[i, cols])]) for i in rows}) == 1 for rows in full.values())
-        out[scheme] = {"groups": len(full), "agree": int(agree), "share": round(agree / len(full), 4) if full else 0.0}
+        out[scheme] = {g: len({int(cols[np.argmax(P[i, cols])]) for i in rows}) == 1 for g, rows in full.items()}
+    return out
+
+
+def crosslingual_consistency(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:
+    """Share of parallel groups (the same passage in several languages) whose top label agrees in every language,
+    overall and per scheme."""
+    out = {}
+    for scheme, flags in same_top_flags(groups, languages, P, scheme_of).items():
+        agree = sum(flags.values())
+        out[scheme] = {"groups": len(flags), "agree": int(agree), "share": round(agree / len(flags), 4) if flags else 0.0}
     return out

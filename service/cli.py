@@ -229,11 +229,17 @@ def cmd_bench_service(args) -> int:
 def cmd_evaluate_crosslingual(args) -> int:
     from classifier.artifact import load_tagger
     from classifier.taxonomy import default_taxonomy
-    from evaluation.crosslingual import (consistency_report, document_consistency, heldout_parallel, render,
-                                         render_documents)
+    from evaluation.crosslingual import (compare_consistency, consistency_report, document_consistency,
+                                         heldout_parallel, render, render_comparison, render_documents)
 
+    if args.baseline and args.documents:
+        sys.stderr.write("stratag evaluate crosslingual: --baseline compares passages; leave out --documents\n")
+        return 2
     tagger, records = load_tagger(args.model), heldout_parallel(args.set)
-    if args.documents:
+    if args.baseline:
+        report = compare_consistency(load_tagger(args.baseline), tagger, records, default_taxonomy(), args.mode, args.by)
+        text = render_comparison(report, args.mode, args.set, args.by)
+    elif args.documents:
         report = document_consistency(tagger, records, default_taxonomy(), args.mode, args.documents)
         text = render_documents(report, args.mode, args.set)
     else:
@@ -300,6 +306,9 @@ def _evaluate_parsers(sub, model_opt) -> None:
     x.add_argument("--documents", type=int, metavar="N", default=0,
                    help="score whole documents of N held-out groups each (tagged as stratag tags a document) instead "
                         "of single passages")
+    x.add_argument("--baseline", metavar="DIR", default=None,
+                   help="compare with this model on the same groups: both shares, the difference with its 95%% "
+                        "interval over resampled groups, the groups each gets that the other does not")
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
     ag = es.add_parser("agreement", help="agreement of the two annotators of the hand-labelled sets")

@@ -74,3 +74,11 @@ def test_a_card_remeasured_after_training_says_so_under_each_consistency_section
     report = {**_report({"sdg": 0.8}), "crosslingual_remeasured": "on 361 held-out groups"}
     assert render_card(report).count("Re-measured after training: on 361 held-out groups.") == 1
     assert "Re-measured" not in render_card(_report({"sdg": 0.8}))
+
+
+def test_consistency_shares_carry_their_interval_when_the_report_has_one():
+    report = _report({"sdg": 0.8})
+    report["crosslingual"]["fast"]["same_top_label"]["sdg"]["interval"] = [0.72, 0.87]
+    assert "sdg 80/100 = 80.0% [72.0%, 87.0%]" in render_card(report)
+    line = next(x for x in render_card(_report({"sdg": 0.8})).splitlines() if x.startswith("- same top label:"))
+    assert line == "- same top label: sdg 80/100 = 80.0%"  # older reports have no interval

@@ -1,6 +1,8 @@
 import numpy as np
+import pytest
 
-from evaluation.bootstrap import confidence_intervals, paired_difference, resample_weights, weighted_metrics
+from evaluation.bootstrap import (confidence_intervals, paired_difference, paired_share_difference, resample_weights,
+                                 share_interval, weighted_metrics)
 
 
 def _data(n=200, seed=3):
@@ -54,3 +56,25 @@ def test_bootstrap_paired_difference_detects_a_worse_model():
     W = resample_weights(["x"] * len(Y), 500, seed=0)
     d = paired_difference(Y, pred, worse, W)
     assert d["delta"] < -0.1 and d["interval"][1] < 0 and d["p_worse"] < 0.01
+
+
+def test_share_interval_over_resampled_groups_brackets_the_share_and_narrows_with_more_groups():
+    few, many = [True] * 8 + [False] * 2, [True] * 80 + [False] * 20
+    lo, hi = share_interval(few)
+    assert lo <= 0.8 <= hi and lo < hi
+    lo2, hi2 = share_interval(many)
+    assert lo2 <= 0.8 <= hi2 and hi2 - lo2 < hi - lo
+    assert share_interval([True] * 5) == [1.0, 1.0]
+
+
+def test_paired_share_difference_counts_the_groups_each_model_alone_gets():
+    a = [True] * 90 + [False] * 10
+    same = paired_share_difference(a, a)
+    assert same["delta"] == 0.0 and same["interval"] == [0.0, 0.0] and same["gained"] == same["lost"] == 0
+    b = [False] * 10 + [True] * 90  # the first ten lost, the last ten gained: same share
+    swap = paired_share_difference(a, b)
+    assert swap["delta"] == 0.0 and swap["gained"] == 10 and swap["lost"] == 10 and swap["interval"][0] < 0 < swap["interval"][1]
+    worse = paired_share_difference(a, [False] * 30 + [True] * 60 + [False] * 10)
+    assert worse["delta"] == -0.3 and worse["interval"][1] < 0 and worse["p_worse"] < 0.01 and worse["lost"] == 30
+    with pytest.raises(ValueError):
+        paired_share_difference(a, a[:-1])

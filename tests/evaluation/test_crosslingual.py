@@ -1,8 +1,11 @@
 import copy
+import json
+import re
 
 import numpy as np
 import pytest
 
+from classifier.artifact import DEFAULT_MODEL_DIR
 from classifier.primary_head import PrimaryHead, ranked_by_main
 from classifier.taxonomy import default_taxonomy
 from corpus.dataset import LabelledPassage
@@ -27,8 +30,8 @@ def test_a_scheme_is_scored_only_on_groups_labelled_in_it():
     P[5, climate] = 0.8  # Hungarian version of g2: wrong top Green Deal area
     P[0, climate] = 0.5  # the school group has no gd label: its top gd area must not count
     out = consistency_of(records, P, tax)
-    assert out["same_top_label"]["sdg"] == {"groups": 2, "agree": 2, "share": 1.0}
-    assert out["same_top_label"]["gd"] == {"groups": 1, "agree": 0, "share": 0.0}
+    assert out["same_top_label"]["sdg"] == {"groups": 2, "agree": 2, "share": 1.0, "interval": [1.0, 1.0]}
+    assert out["same_top_label"]["gd"] == {"groups": 1, "agree": 0, "share": 0.0, "interval": [0.0, 0.0]}
     assert out["agreement_with_english"]["gd"] == {"hu": 0.0, "pl": 1.0}
 
 
@@ -69,6 +72,15 @@ def test_cli_reports_consistency_of_the_shipped_model(capsys):
     assert main(["evaluate", "crosslingual"]) == 0
     out = capsys.readouterr().out
     assert "same top label in every language, sdg" in out and "top label equals English's" in out
+    assert re.search(r"same top label in every language, sdg  : \d+/\d+ = [\d.]+% \[[\d.]+%, [\d.]+%\]", out)
+
+
+def test_cli_compares_two_models_on_the_same_groups(capsys):
+    assert main(["evaluate", "crosslingual", "--set", "A", "--baseline", str(DEFAULT_MODEL_DIR), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)  # the shipped model against itself: nothing gained or lost
+    assert set(result) == {"sdg", "gd", "smart"}
+    assert all(c["delta"] == 0.0 and c["gained"] == c["lost"] == 0 and c["a"] == c["b"] > 0.5 for c in result.values())
+    assert main(["evaluate", "crosslingual", "--baseline", str(DEFAULT_MODEL_DIR), "--documents", "5"]) == 2
 
 
 def test_report_ranks_by_the_main_label_the_product_shows_or_by_score(tiny_tagger, tiny_records):
