@@ -18,8 +18,8 @@ from evaluation.bootstrap import paired_share_difference, share_interval
 from evaluation.metrics import same_top_flags
 
 
-# The held-out groups came in two batches: A, the 115 groups the consistency target was first reported on (the test
-# split of parallel.jsonl and parallel-heldout/{sdg-a,sdg-b,gd-smart}.jsonl), and B, 150 groups written later
+# The held-out groups came in three batches: A, the 115 groups the consistency target was first reported on (the test
+# split of parallel.jsonl and parallel-heldout/{sdg-a,sdg-b,gd-smart}.jsonl), B, 150 groups written later
 # (parallel-heldout/{mixed,focus}-*.jsonl, group ids parh-m1-... and parh-f1-...), and C, 96 groups on the boundaries
 # of the labels that flip most between languages (parallel-heldout/boundary-*.jsonl, group ids parh-b?-...).
 HELD_OUT_SETS = ("A", "B", "C")

@@ -151,9 +151,17 @@ def cmd_evaluate_gate(args) -> int:
 
     result = compare_models(args.baseline, args.candidate, args.data, mode=args.mode, db=args.db,
                             record=not args.no_record, margin=args.margin)
-    verdict = gate(result, alpha=args.alpha)
+    consistency = None
+    if args.crosslingual:
+        from classifier.artifact import load_tagger
+        from classifier.taxonomy import default_taxonomy
+        from evaluation.crosslingual import compare_consistency, heldout_parallel
+
+        consistency = compare_consistency(load_tagger(args.baseline), load_tagger(args.candidate),
+                                          heldout_parallel("all"), default_taxonomy(), args.mode)
+    verdict = gate(result, alpha=args.alpha, consistency=consistency)
     _write_json({"passed": verdict.passed, "alpha": verdict.alpha, "margin": verdict.margin, "checks": verdict.checks,
-                 "comparison": result}, args.json)
+                 "comparison": result, "consistency": consistency}, args.json)
     sys.stdout.write(f"{result['set']}: baseline {result['baseline']}, candidate {result['candidate']}\n{verdict.describe()}\n")
     return 0 if verdict.passed else 1
 
@@ -328,6 +336,9 @@ def _evaluate_parsers(sub, model_opt) -> None:
     g.add_argument("--candidate", required=True, help="model directory")
     g.add_argument("--baseline", required=True, help="model directory or run id")
     g.add_argument("--alpha", type=float, default=0.05, help="family-wise significance level (Bonferroni over checks)")
+    g.add_argument("--crosslingual", action="store_true",
+                   help="also check the same top label on all held-out parallel groups per scheme (--baseline must be "
+                        "a model directory)")
     compare_opts(g)
     g.set_defaults(func=cmd_evaluate_gate)
 

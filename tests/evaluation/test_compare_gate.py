@@ -5,6 +5,7 @@ import pytest
 
 from classifier.artifact import load_tagger, read_meta, save_tagger
 from classifier.taxonomy import default_taxonomy
+from evaluation.bootstrap import paired_share_difference
 from evaluation.compare import compare, scored_from_gold
 from evaluation.gate import gate
 from evaluation.gold import load_gold
@@ -44,6 +45,20 @@ def test_compare_and_gate_pure_functions(tiny_data):
     assert gate(better).passed and any(c["flag"] == "improvement" for c in better["cells"])
 
 
+def test_gate_checks_cross_lingual_consistency_with_the_f1_cells(tiny_data):
+    tax = default_taxonomy()
+    gold = load_gold(tiny_data, tax)
+    P = np.where(gold.Y == 1, 0.8, 0.2)
+    same = compare(*(2 * [scored_from_gold(gold, Predictions(P, np.full(len(tax), 0.5)), "m")]), tax, n_boot=200)
+    agree = [True] * 180 + [False] * 20
+    steady = gate(same, consistency={"sdg": paired_share_difference(agree, agree)})
+    assert steady.passed and len(steady.checks) == len(gate(same).checks) + 1
+    worse = gate(same, consistency={"sdg": paired_share_difference(agree, [False] * 40 + agree[40:])})
+    check = next(c for c in worse.checks if c["language"] == "parallel")
+    assert not worse.passed and check["failed"] and check["scheme"] == "sdg" and check["delta"] == -0.2
+    assert "same top label on the parallel groups" in worse.describe()
+
+
 def test_evaluate_cli_keeps_the_old_form_and_records_runs(tiny_model_dir, tiny_data, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("STRATAG_DATA_DIR", str(tmp_path / "data"))
     out_json = tmp_path / "r.json"
@@ -69,6 +84,10 @@ def test_gate_fails_a_broken_model_and_passes_the_model_against_itself(tiny_mode
     assert "FAILED" in capsys.readouterr().out
     assert main(["evaluate", "gate", "--candidate", str(tiny_model_dir), "--baseline", str(tiny_model_dir), *args]) == 0
     assert "PASSED" in capsys.readouterr().out
+    assert main(["evaluate", "gate", "--candidate", str(tiny_model_dir), "--baseline", str(tiny_model_dir), "--crosslingual",
+                 *args]) == 0
+    out = capsys.readouterr().out
+    assert "PASSED" in out and all(f"parallel {s}" in out for s in ("sdg", "gd", "smart"))
     # a recorded run as the baseline (run 1 is the broken model's baseline evaluation of the tiny model)
     assert main(["evaluate", "gate", "--candidate", str(broken_model_dir), "--baseline", "1", *args]) == 1
     capsys.readouterr()
