@@ -248,9 +248,8 @@ def same_top_by_scheme(records: list[LabelledPassage], P: np.ndarray, taxonomy) 
         out[scheme] = {}
         for key, rows in (("same", [i for i, n in enumerate(n_gold) if n >= 1]),
                           ("single", [i for i, n in enumerate(n_gold) if n == 1])):
-            flags = same_top_flags([records[i].group for i in rows], [records[i].language for i in rows], P[rows],
-                                   scheme_of)
-            out[scheme][key] = flags[scheme]
+            out[scheme][key] = same_top_flags([records[i].group for i in rows], [records[i].language for i in rows],
+                                              P[rows], scheme_of, [scheme])[scheme]
     return out
 
 

@@ -107,17 +107,18 @@ def best_f1_thresholds(Y: np.ndarray, P: np.ndarray, default: float = 0.5, grid=
     return out
 
 
-def same_top_flags(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:
-    """Per scheme (and ``all``), ``{group: whether its top label is the same in every language}`` for the groups in
-    two or more languages, in first-seen order."""
+def same_top_flags(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str],
+                   schemes: list[str] | None = None) -> dict:
+    """Per scheme (and ``all``; or only ``schemes``), ``{group: whether its top label is the same in every
+    language}`` for the groups in two or more languages, in first-seen order."""
     by_group: dict[str, list[int]] = {}
     for i, g in enumerate(groups):
         by_group.setdefault(g, []).append(i)
     full = {g: rows for g, rows in by_group.items() if len({languages[i] for i in rows}) >= 2}
-    schemes = np.array(scheme_of)
+    column_scheme = np.array(scheme_of)
     out = {}
-    for scheme in ["all"] + sorted(set(scheme_of)):
-        cols = np.flatnonzero(schemes == scheme) if scheme != "all" else np.arange(P.shape[1])
+    for scheme in schemes or ["all"] + sorted(set(scheme_of)):
+        cols = np.flatnonzero(column_scheme == scheme) if scheme != "all" else np.arange(P.shape[1])
         out[scheme] = {g: len({int(cols[np.argmax(P[i, cols])]) for i in rows}) == 1 for g, rows in full.items()}
     return out
 
