@@ -121,13 +121,3 @@ def same_top_flags(groups: list[str], languages: list[str], P: np.ndarray, schem
         cols = np.flatnonzero(column_scheme == scheme) if scheme != "all" else np.arange(P.shape[1])
         out[scheme] = {g: len({int(cols[np.argmax(P[i, cols])]) for i in rows}) == 1 for g, rows in full.items()}
     return out
-
-
-def crosslingual_consistency(groups: list[str], languages: list[str], P: np.ndarray, scheme_of: list[str]) -> dict:
-    """Share of parallel groups (the same passage in several languages) whose top label agrees in every language,
-    overall and per scheme."""
-    out = {}
-    for scheme, flags in same_top_flags(groups, languages, P, scheme_of).items():
-        agree = sum(flags.values())
-        out[scheme] = {"groups": len(flags), "agree": int(agree), "share": round(agree / len(flags), 4) if flags else 0.0}
-    return out

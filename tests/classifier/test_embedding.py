@@ -9,7 +9,6 @@ from classifier.taxonomy import default_taxonomy
 from classifier.train import label_matrix
 from corpus.dataset import LabelledPassage
 from corpus.read import read_document
-from evaluation.metrics import crosslingual_consistency
 from tests.conftest import TEXTS
 
 
@@ -90,9 +89,3 @@ def test_accurate_mode_without_head_is_a_model_error(tiny_tagger, pdf_dir):
 
     with pytest.raises(ModelIncompatible):
         tiny_tagger.classify(read_document(pdf_dir / "cs.pdf"), mode="accurate")
-
-
-def test_crosslingual_consistency_counts_groups_that_agree():
-    P = np.array([[0.9, 0.1], [0.8, 0.3], [0.2, 0.7], [0.6, 0.5]])
-    out = crosslingual_consistency(["g1", "g1", "g2", "g2"], ["en", "pl", "en", "pl"], P, ["sdg", "sdg"])
-    assert out["all"] == {"groups": 2, "agree": 1, "share": 0.5}

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from evaluation.bootstrap import weighted_metrics
-from evaluation.metrics import UNKNOWN, per_label, summary
+from evaluation.metrics import UNKNOWN, per_label, same_top_flags, summary
 from evaluation.ranking import operating_point, ranking_scores
 from evaluation.thresholds import threshold_report
 
@@ -85,3 +85,10 @@ def test_threshold_tolerance_prefers_the_threshold_nearest_one_half_on_a_flat_pe
     assert best_f1_thresholds(Y, P)[0] == 0.3  # a tie goes to the threshold nearer 0.5
     assert best_f1_thresholds(Y, P, tolerance=0.06)[0] == 0.35
     assert best_f1_thresholds(Y, P, tolerance=0.12)[0] == 0.5
+
+
+def test_same_top_flags_mark_the_groups_whose_top_label_agrees():
+    P = np.array([[0.9, 0.1], [0.8, 0.3], [0.2, 0.7], [0.6, 0.5]])
+    flags = same_top_flags(["g1", "g1", "g2", "g2"], ["en", "pl", "en", "pl"], P, ["sdg", "sdg"])
+    assert flags["all"] == flags["sdg"] == {"g1": True, "g2": False}  # two groups, one agrees
+    assert same_top_flags(["g1", "g1"], ["en", "pl"], P[:2], ["sdg", "sdg"], ["sdg"]).keys() == {"sdg"}
