@@ -24,6 +24,7 @@ from sklearn.utils import murmurhash3_32
 
 from classifier.concept_head import ConceptHead
 from classifier.concepts import default_lexicon
+from classifier.invariance import InvariantLogistic, translation_differences
 from classifier.linear import UNKNOWN, calibrated, fit_masked_labels
 from classifier.text import word_features, words
 
@@ -45,6 +46,7 @@ class PassageClassifier(BaseEstimator):
         concept_blend: float = 0.4,
         source_prior: float = 0.0,
         source_marginal: bool = False,
+        invariance: float = 0.0,
     ):
         self.n_features = n_features
         self.ngram_range = ngram_range
@@ -58,6 +60,7 @@ class PassageClassifier(BaseEstimator):
         self.concept_blend = concept_blend
         self.source_prior = source_prior
         self.source_marginal = source_marginal
+        self.invariance = invariance
 
     # -- features -------------------------------------------------------------------------------------------
     def _word_index(self, word: str, lang: str = "") -> np.ndarray:
@@ -106,6 +109,7 @@ class PassageClassifier(BaseEstimator):
         state = dict(self.__dict__)
         state.pop("_index_cache", None)
         state.pop("_coef_csc", None)
+        state.pop("_invariance_rows", None)
         return state
 
     def __setstate__(self, state):
@@ -114,6 +118,7 @@ class PassageClassifier(BaseEstimator):
         state.setdefault("concept_blend", 0.0)  # models saved before the concept head existed
         state.setdefault("source_prior", 0.0)
         state.setdefault("source_marginal", False)
+        state.setdefault("invariance", 0.0)
         self.__dict__.update(state)
 
     def _tfidf(self, counts: sp.csr_matrix) -> sp.csr_matrix:
@@ -143,7 +148,7 @@ class PassageClassifier(BaseEstimator):
         return self._tfidf(self._counts(X))
 
     # -- fit / predict ----------------------------------------------------------------------------------------
-    def fit(self, X, Y, sample_weight=None, sources=None):
+    def fit(self, X, Y, sample_weight=None, sources=None, groups=None):
         """``sample_weight`` (n,) or (n, L): how much each row counts, in both the n-gram model and the concept head.
 
         ``sources`` (n,): where each row comes from (``""`` for the reference source, the prose written like the
@@ -151,7 +156,11 @@ class PassageClassifier(BaseEstimator):
         value, seen in training only (``classifier.linear.fit_masked_labels``, ``nuisance``): a source's own label
         rates (EU project titles of one programme, weakly labelled English plans) then go to its indicator instead of
         to the words frequent in that source and language, and new text is scored as reference prose (with
-        ``source_marginal``: as the training mix of sources, one shift per label for every language)."""
+        ``source_marginal``: as the training mix of sources, one shift per label for every language).
+
+        ``groups`` (n,): the parallel group of each row (falsy: none). With ``invariance`` > 0 the n-gram model's
+        logistic regressions are ``classifier.invariance.InvariantLogistic``: a score that differs between the
+        translations of a group is penalised with that strength."""
         X = list(X)
         Y = np.asarray(Y, dtype=np.int8)
         if Y.ndim != 2 or Y.shape[0] != len(X):
@@ -167,8 +176,13 @@ class PassageClassifier(BaseEstimator):
         used = np.flatnonzero(df)
         Xt = self._tfidf(counts)[:, used]
         nuisance = self._source_columns(sources, len(X))
+        if self.invariance > 0 and groups is not None:
+            if len(groups) != len(X):
+                raise ValueError("groups must be aligned with X")
+            self._invariance_rows = translation_differences(Xt, groups)
         coef_used, intercept, calib, n_train = fit_masked_labels(Xt, Y, self._base, self.calibration_folds, self.random_state,
                                                                   sample_weight, nuisance, self.source_marginal)
+        self.__dict__.pop("_invariance_rows", None)
         coef = np.zeros((Y.shape[1], self.n_features), dtype=np.float32)
         coef[:, used] = coef_used
         if self.max_weights:
@@ -200,7 +214,10 @@ class PassageClassifier(BaseEstimator):
         return sp.csr_matrix((np.full(len(rows), float(self.source_prior)), (rows, [col[sources[i]] for i in rows])),
                              shape=(n, len(self.sources_)))
 
-    def _base(self) -> LogisticRegression:
+    def _base(self) -> LogisticRegression | InvariantLogistic:
+        rows = self.__dict__.get("_invariance_rows")
+        if self.invariance > 0 and rows is not None:
+            return InvariantLogistic(self.C, self.class_weight, rows=rows, strength=self.invariance)
         return LogisticRegression(C=self.C, class_weight=self.class_weight, max_iter=2000, solver="liblinear")
 
     def _check_fitted(self) -> None:

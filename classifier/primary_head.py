@@ -18,6 +18,10 @@ makes; passages with one gold label then teach only through the first term. Same
 the head is unsure the label the passage model is surer of wins (0: the head alone). Neither is the default: on the
 training-group folds neither made the main label agree across languages more often (README).
 
+``invariance`` (γ) penalises, with ``γ / 2 × ‖D · W‖²``, the head's scores differing between the translations of the
+training set's parallel groups (``fit(..., parallel=D)``, the rows of ``classifier.invariance.translation_differences``;
+those groups need no primary label): the head then ranks a passage's labels alike in every language.
+
 Each class keeps its ``max_weights`` largest weights (sparse, float32), as the passage model does, so that the head
 adds little to the shipped artifact. ``block_weights`` scales the feature blocks (``fit(..., blocks=)``: the widths
 of the n-gram and concept blocks, ``PassageClassifier.head_blocks``): weight 0 leaves a block out, and a larger
@@ -37,18 +41,21 @@ from sklearn.linear_model import LogisticRegression
 
 class PrimaryHead(BaseEstimator):
     def __init__(self, C: float = 4.0, max_weights: int = 10000, block_weights: tuple[float, ...] | None = None,
-                 gold_choice: float = 0.0, score_weight: float = 0.0):
+                 gold_choice: float = 0.0, score_weight: float = 0.0, invariance: float = 0.0):
         self.C = C
         self.max_weights = max_weights
         self.block_weights = block_weights
         self.gold_choice = gold_choice
         self.score_weight = score_weight
+        self.invariance = invariance
 
     def fit(self, features, primaries: list[tuple[str, ...]], taxonomy, blocks: tuple[int, ...] | None = None,
-            labels: list[tuple[str, ...]] | None = None) -> "PrimaryHead":
+            labels: list[tuple[str, ...]] | None = None, parallel=None) -> "PrimaryHead":
         """``features`` (n, d) of the passages, ``primaries`` their primary labels (may be empty); ``blocks`` the
         widths of the feature blocks that ``block_weights`` scale (needed only with ``block_weights``); ``labels``
-        every gold label of each passage (needed only with ``gold_choice`` > 0)."""
+        every gold label of each passage (needed only with ``gold_choice`` > 0); ``parallel`` (m, d) the feature
+        differences of translations (``classifier.invariance.translation_differences``), penalised with strength
+        ``invariance`` so that the head ranks a passage's labels alike in every language."""
         if not 0.0 <= self.gold_choice <= 1.0:
             raise ValueError("gold_choice must be between 0 and 1")
         if self.gold_choice and (labels is None or len(labels) != len(primaries)):
@@ -59,6 +66,7 @@ class PrimaryHead(BaseEstimator):
                 raise ValueError("block_weights needs blocks: one width per weight, summing to the feature count")
             self.scale_ = np.repeat(np.asarray(self.block_weights, dtype=np.float64), blocks)
         features = self._scaled(features)
+        penalty = self._scaled(parallel) if self.invariance > 0 and parallel is not None else None
         self.models_: dict[str, tuple[tuple[str, ...], sp.csr_matrix, np.ndarray]] = {}
         for scheme in taxonomy.scheme_names():
             rows, y = [], []
@@ -69,11 +77,12 @@ class PrimaryHead(BaseEstimator):
                     y.append(found[0])
             if len(set(y)) < 2:
                 continue
-            if self.gold_choice:
+            if self.gold_choice or penalty is not None:
                 classes = tuple(sorted(set(y)))
-                allowed = np.array([[c in labels[i] or c == p for c in classes] for i, p in zip(rows, y)])
+                allowed = np.array([[c in labels[i] or c == p for c in classes] for i, p in zip(rows, y)]
+                                   if self.gold_choice else np.ones((len(rows), len(classes)), dtype=bool))
                 coef, intercept = _fit_choice(features[rows], np.array([classes.index(p) for p in y]), allowed,
-                                              self.gold_choice, self.C)
+                                              self.gold_choice, self.C, penalty, self.invariance)
             else:
                 model = LogisticRegression(C=self.C, max_iter=3000).fit(features[rows], y)
                 classes, coef, intercept = tuple(model.classes_), model.coef_, model.intercept_.copy()
@@ -125,14 +134,19 @@ class PrimaryHead(BaseEstimator):
         return ranked_by_main(P, self.main_mask(features, P, label_ids, thresholds, taxonomy))
 
 
-def _fit_choice(X: sp.csr_matrix, y: np.ndarray, allowed: np.ndarray, gold_choice: float, C: float):
+def _fit_choice(X: sp.csr_matrix, y: np.ndarray, allowed: np.ndarray, gold_choice: float, C: float,
+                parallel=None, invariance: float = 0.0):
     """Multinomial weights ``(k, d)`` and intercepts ``(k,)`` minimising ``C × Σ loss + ½‖W‖²`` (intercepts not
     penalised, as in sklearn), where a passage's loss mixes the softmax over all ``k`` classes (weight
-    ``1 - gold_choice``) and the softmax over its ``allowed`` classes (its gold labels; weight ``gold_choice``)."""
+    ``1 - gold_choice``) and the softmax over its ``allowed`` classes (its gold labels; weight ``gold_choice``);
+    with ``parallel`` rows (translation differences) plus ``invariance / 2 × ‖parallel · W‖²``."""
     X = sp.csr_matrix(X)
     X.eliminate_zeros()
-    used = np.unique(X.indices)  # columns no passage uses keep weight 0: optimise the others only
+    D = None if parallel is None or not invariance else sp.csr_matrix(parallel)
+    # columns neither a passage nor a translation difference uses keep weight 0: optimise the others only
+    used = np.unique(X.indices) if D is None else np.union1d(X.indices, D.indices)
     full_d, X = X.shape[1], X[:, used]
+    D = None if D is None else D[:, used]
     n, d = X.shape
     k = allowed.shape[1]
     onehot = np.zeros((n, k))
@@ -157,7 +171,12 @@ def _fit_choice(X: sp.csr_matrix, y: np.ndarray, allowed: np.ndarray, gold_choic
                 loss += weight * float((lse - S[np.arange(n), y]).sum())
                 G += weight * (Q - onehot)
         grad_W = C * np.asarray(X.T @ G) + W
-        return C * loss + 0.5 * float((W * W).sum()), np.concatenate([grad_W.ravel(), C * G.sum(axis=0)])
+        value = C * loss + 0.5 * float((W * W).sum())
+        if D is not None:
+            R = np.asarray(D @ W)
+            value += 0.5 * invariance * float((R * R).sum())
+            grad_W += invariance * np.asarray(D.T @ R)
+        return value, np.concatenate([grad_W.ravel(), C * G.sum(axis=0)])
 
     result = minimize(loss_grad, np.zeros(d * k + k), jac=True, method="L-BFGS-B", options={"maxiter": 3000})
     coef = np.zeros((k, full_d))

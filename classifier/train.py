@@ -9,6 +9,7 @@ from datetime import datetime, timezone
 
 import numpy as np
 
+from classifier.invariance import translation_differences
 from classifier.model import UNKNOWN, PassageClassifier
 from classifier.primary_head import PrimaryHead
 from classifier.tagger import Tagger
@@ -150,7 +151,7 @@ def train_tagger(
     test = [r for r in records if r.split == "test"]
     est = PassageClassifier(random_state=seed, **(estimator_params or {}))
     est.fit([(r.text, r.language) for r in train], label_matrix(train, taxonomy), sample_weight=weights,
-            sources=[source_key(r) for r in train])
+            sources=[source_key(r) for r in train], groups=[r.group for r in train])
     thresholds = np.full(len(taxonomy), 0.5)
     if dev:
         Yd = label_matrix(dev, taxonomy)
@@ -163,9 +164,14 @@ def train_tagger(
         log.warning("the passage model has no concept head; the primary head uses the n-gram features")
         primary_head_params.pop("block_weights")
     if led:
+        parallel = None
+        if primary_head_params.get("invariance"):
+            grouped = [r for r in train if r.group]
+            parallel = translation_differences(est.head_features([(r.text, r.language) for r in grouped]),
+                                               [r.group for r in grouped]) if grouped else None
         tagger.primary_head = PrimaryHead(**primary_head_params).fit(
             est.head_features([(r.text, r.language) for r in led]), [r.primary for r in led], taxonomy,
-            blocks=est.head_blocks(), labels=[r.labels for r in led])
+            blocks=est.head_blocks(), labels=[r.labels for r in led], parallel=parallel)
     report = {
         "name": name,
         "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),

@@ -22,6 +22,7 @@ import sys
 
 import numpy as np
 
+from classifier.invariance import translation_differences
 from classifier.model import PassageClassifier
 from classifier.primary_head import PrimaryHead
 from classifier.taxonomy import default_taxonomy
@@ -78,7 +79,7 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                                 secondary_weight)
         est = PassageClassifier(random_state=seed, **(estimator_params or {}))
         est.fit([(r.text, r.language) for r in fit], label_matrix(fit, taxonomy), sample_weight=weights,
-                sources=[source_key(r) for r in fit])
+                sources=[source_key(r) for r in fit], groups=[r.group for r in fit])
         P = est.predict_proba([(r.text, r.language) for r in held])
         report = consistency_of(held, P, taxonomy)
         for label, cell in label_flips(held, P >= 0.5, list(taxonomy.ids)).items():
@@ -90,14 +91,19 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
             F_held = est.head_features([(r.text, r.language) for r in held])
             scored = [i for i, r in enumerate(led) if fold_of(r.id, folds) == k]
             learn = [i for i, r in enumerate(led) if fold_of(r.id, folds) != k]
+            grouped = [r for r in fit if r.group] if any(p.get("invariance") for p in heads.values()) else []
+            parallel = translation_differences(est.head_features([(r.text, r.language) for r in grouped]),
+                                               [r.group for r in grouped]) if grouped else None
             fitted = {}
             for key, params in heads.items():
                 head = fitted[key] = PrimaryHead(**params).fit(F_led, [r.primary for r in led], taxonomy,
-                                                               blocks=est.head_blocks(), labels=[r.labels for r in led])
+                                                               blocks=est.head_blocks(), labels=[r.labels for r in led],
+                                                               parallel=parallel)
                 ordered = head.main_first(F_held, P, list(taxonomy.ids), 0.5, taxonomy)
                 report[f"main_label{key}"] = consistency_of(held, ordered, taxonomy)["same_top_label"]
                 head = PrimaryHead(**params).fit(F_led[learn], [led[i].primary for i in learn], taxonomy,
-                                                 blocks=est.head_blocks(), labels=[led[i].labels for i in learn])
+                                                 blocks=est.head_blocks(), labels=[led[i].labels for i in learn],
+                                                 parallel=parallel)
                 report[f"main_accuracy{key}"] = primary_accuracy(head, F_led[scored], [led[i] for i in scored], taxonomy)
             for floor in floors:
                 ordered = fitted[""].main_first(F_held, P, list(taxonomy.ids), 0.5 * floor, taxonomy)

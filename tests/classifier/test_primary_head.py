@@ -192,3 +192,42 @@ def test_score_weight_lets_a_much_surer_label_win_over_the_heads_choice():
         head = PrimaryHead(score_weight=beta).fit(X, primaries, tax)
         picked[beta] = ids[int(np.flatnonzero(head.main_mask(word0, P, ids, 0.5, tax)[0])[0])]
     assert picked == {0.0: "sdg:8", 50.0: "sdg:4"}
+
+
+def test_invariance_makes_translations_of_a_two_label_passage_get_one_main_label():
+    """Columns 0-1 are the sdg:4 / sdg:8 words of language A, 3-4 of language B. Each language's training passages
+    resolve the two-label passage differently (A: sdg:4, B: sdg:8, on fewer passages); parallel rows (the same
+    two-label passage in both languages, no primary label needed) make the head choose one main label for both, the
+    one most training passages chose."""
+    from classifier.invariance import translation_differences
+
+    tax = default_taxonomy()
+    ids = list(tax.ids)
+    rows, primaries = [], []
+    for lang, mixed, n_mixed in ((0, "sdg:4", 30), (3, "sdg:8", 10)):
+        for cols, label, n in (((0,), "sdg:4", 40), ((1,), "sdg:8", 40), ((0, 1), mixed, n_mixed)):
+            x = np.zeros(6)
+            x[[lang + c for c in cols]] = 1.0
+            rows += [x] * n
+            primaries += [(label,)] * n
+    X = np.array(rows)
+    pair = np.array([[1.0, 1.0, 0, 0, 0, 0], [0, 0, 0, 1.0, 1.0, 0]])
+    parallel = translation_differences(np.vstack([pair] * 3), ["a", "a", "b", "b", "c", "c"])
+    P = np.zeros((2, len(ids)))
+    P[:, [ids.index("sdg:4"), ids.index("sdg:8")]] = 0.9
+    singles = np.array([[1.0, 0, 0, 0, 0, 0], [0, 1.0, 0, 0, 0, 0], [0, 0, 0, 1.0, 0, 0], [0, 0, 0, 0, 1.0, 0]])
+    P4 = np.zeros((4, len(ids)))
+    P4[:, [ids.index("sdg:4"), ids.index("sdg:8")]] = 0.9
+
+    def mains(head, F, probs):
+        return [ids[int(j)] for j in np.flatnonzero(head.main_mask(F, probs, ids, 0.5, tax)) % len(ids)]
+
+    plain = PrimaryHead().fit(X, primaries, tax)
+    tied = PrimaryHead(invariance=100.0).fit(X, primaries, tax, parallel=parallel)
+    assert mains(plain, pair, P) == ["sdg:4", "sdg:8"]
+    assert mains(tied, pair, P) == ["sdg:4", "sdg:4"]
+    # the words of one topic still choose that topic in both languages
+    assert mains(tied, singles, P4) == ["sdg:4", "sdg:8", "sdg:4", "sdg:8"]
+    # without parallel rows the penalty has nothing to act on: the plain head
+    again = PrimaryHead(invariance=100.0).fit(X, primaries, tax)
+    assert mains(again, pair, P) == mains(plain, pair, P)

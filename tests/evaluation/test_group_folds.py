@@ -23,18 +23,23 @@ def test_every_training_group_is_scored_once_by_a_model_that_did_not_see_it(tiny
     seen = []
     fit = model_module.PassageClassifier.fit
 
-    def spy(self, X, Y, sample_weight=None, sources=None):
+    seen_groups = []
+
+    def spy(self, X, Y, sample_weight=None, sources=None, groups=None):
         seen.append({text for text, _ in X})
-        return fit(self, X, Y, sample_weight=sample_weight, sources=sources)
+        seen_groups.append(set(groups or ()))
+        return fit(self, X, Y, sample_weight=sample_weight, sources=sources, groups=groups)
 
     monkeypatch.setattr(model_module.PassageClassifier, "fit", spy)
     out = group_fold_consistency(records, folds=3, estimator_params=SMALL)
     groups = {r.group for r in records}
     assert out["groups"] == len(groups) == 12
     assert sum(f["groups"] for f in out["per_fold"]) == 12
-    for k, texts in zip([f["fold"] for f in out["per_fold"]], seen):
+    for k, texts, fit_groups in zip([f["fold"] for f in out["per_fold"]], seen, seen_groups):
         held = {r.text for r in records if fold_of(r.group, 3) == k}
         assert held and not held & texts
+        # the groups the model is told of (for the translation-invariance penalty) are the training fold's only
+        assert fit_groups and not {r.group for r in records if fold_of(r.group, 3) == k} & fit_groups
     sdg = out["same_top_label"]["sdg"]
     assert sdg["groups"] == 12 and 0 <= sdg["agree"] <= 12
     assert all(set(c) == {"missed", "spurious"} and sum(c.values()) <= 12 for c in out["label_flips"].values())
@@ -47,9 +52,9 @@ def test_weight_zero_sources_are_left_out(tiny_records, monkeypatch):
     sizes = []
     fit = model_module.PassageClassifier.fit
 
-    def counting(self, X, Y, sample_weight=None, sources=None):
+    def counting(self, X, Y, sample_weight=None, sources=None, groups=None):
         sizes.append(len(X))
-        return fit(self, X, Y, sample_weight, sources)
+        return fit(self, X, Y, sample_weight, sources, groups)
 
     monkeypatch.setattr(model_module.PassageClassifier, "fit", counting)
     hu = [replace(r, provenance="other") if r.language == "hu" else r for r in records]
