@@ -240,11 +240,26 @@ class PassageClassifier(BaseEstimator):
         self._check_fitted()
         counts, concept_counts = self._count_matrices(X)
         tfidf = self._tfidf(counts)
-        p = self._calibrate(self._decision(tfidf))
         head = self.__dict__.get("concept_head_")
-        if head is not None:
-            p = (1.0 - self.concept_blend) * p + self.concept_blend * head.predict_proba(concept_counts)
+        p = self.blend(self._decision(tfidf), head.predict_proba(concept_counts) if head is not None else None)
         return p, (self._head_features(tfidf, concept_counts) if features else None)
+
+    def score_parts(self, X) -> tuple[np.ndarray, np.ndarray | None, sp.csr_matrix]:
+        """``(n-gram scores, concept-head probabilities or None, head_features)``: the parts ``predict_proba`` and
+        the primary head combine (``blend``), for measuring how much each varies between translations."""
+        self._check_fitted()
+        counts, concept_counts = self._count_matrices(X)
+        tfidf = self._tfidf(counts)
+        head = self.__dict__.get("concept_head_")
+        concepts = head.predict_proba(concept_counts) if head is not None else None
+        return self._decision(tfidf), concepts, self._head_features(tfidf, concept_counts)
+
+    def blend(self, scores: np.ndarray, concept_probs: np.ndarray | None) -> np.ndarray:
+        """Calibrated probabilities from n-gram ``scores`` and the concept head's probabilities."""
+        p = self._calibrate(scores)
+        if concept_probs is not None:
+            p = (1.0 - self.concept_blend) * p + self.concept_blend * concept_probs
+        return p
 
     def _calibrate(self, scores: np.ndarray) -> np.ndarray:
         return calibrated(scores, self.calibration_)

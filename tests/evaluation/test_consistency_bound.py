@@ -1,0 +1,43 @@
+"""The diagnostic that averages parts of the model over a passage's translations."""
+
+import re
+
+import numpy as np
+import scipy.sparse as sp
+
+from classifier.taxonomy import default_taxonomy
+from corpus.dataset import LabelledPassage
+from evaluation.consistency_bound import bound_report, group_mean, main
+from evaluation.crosslingual import consistency_report
+
+
+def test_group_mean_averages_each_groups_rows_dense_and_sparse():
+    recs = [LabelledPassage(f"r{i}", f"t{i}", "en", (), "seed", group=g) for i, g in enumerate(["a", "b", "a", None])]
+    A = np.array([[1.0, 0.0], [5.0, 5.0], [3.0, 2.0], [7.0, 1.0]])
+    expected = [[2.0, 1.0], [5.0, 5.0], [2.0, 1.0], [7.0, 1.0]]  # a row without a group keeps its values
+    np.testing.assert_allclose(group_mean(A, recs), expected)
+    S = group_mean(sp.csr_matrix(A), recs)
+    assert sp.issparse(S)
+    np.testing.assert_allclose(S.toarray(), expected)
+
+
+def test_shipped_variant_is_the_crosslingual_report_and_everything_alike_agrees_fully(tiny_tagger, tiny_records):
+    tax = default_taxonomy()
+    records = [LabelledPassage(r.id, r.text, r.language, r.labels, "seed", split="test", group=f"g{r.id.split('-')[0]}")
+               for r in tiny_records if r.id.endswith("-0")]
+    # pair passages on different topics into groups of two, so that the model's top labels differ within groups
+    half = len(records) // 2
+    records = [LabelledPassage(r.id, r.text, r.language, records[i % half].labels, "seed", split="test",
+                               group=f"m{i % half}") for i, r in enumerate(records[: 2 * half])]
+    report = bound_report(tiny_tagger, records, tax)
+    assert report["shipped"] == consistency_report(tiny_tagger, records, tax, by="main")["same_top_label"]
+    assert all(c["share"] == 1.0 for c in report["everything"].values() if c["groups"])
+    assert any(c["share"] < 1.0 for c in report["shipped"].values() if c["groups"])
+
+
+def test_cli_prints_every_variant_for_the_shipped_model(capsys):
+    assert main(["--set", "A"]) == 0
+    out = capsys.readouterr().out
+    for name in ("shipped", "n-gram scores", "both probabilities", "head features", "everything"):
+        assert re.search(rf"{name}\s*: gd \d+/\d+ = [\d.]+%", out), name
+    assert re.search(r"everything\s*: gd (\d+)/\1 = 100.0%, sdg (\d+)/\2 = 100.0%, smart (\d+)/\3 = 100.0%", out)
