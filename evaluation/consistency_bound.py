@@ -6,7 +6,10 @@ primary head's features, or everything. ``shipped`` replaces nothing and equals 
 ``everything`` must reach 100%. A diagnostic on the held-out groups: it says which part's dependence on the language
 costs most agreement, and no setting may be chosen by it.
 
-    python -m evaluation.consistency_bound [--model DIR] [--set A|B|C|all]
+    python -m evaluation.consistency_bound [--model DIR] [--set A|B|C|all|train]
+
+It also prints how far the translations' n-gram scores and probabilities lie from their group's mean (``spread``),
+the quantity a change such as the translation-invariance penalty (``classifier/invariance.py``) should shrink.
 """
 
 from __future__ import annotations
@@ -42,6 +45,16 @@ def group_mean(A, records: list[LabelledPassage]):
     return out.tocsr() if sp.issparse(out) else np.asarray(out)
 
 
+def spread(tagger, records: list[LabelledPassage]) -> dict[str, float]:
+    """How far a translation's n-gram scores and final probabilities lie from its group's mean: the mean absolute
+    difference over passages and labels."""
+    est = tagger.estimator
+    scores, concepts, _ = est.score_parts([(r.text, r.language) for r in records])
+    P = est.blend(scores, concepts)
+    return {"n-gram score": float(np.abs(scores - group_mean(scores, records)).mean()),
+            "probability": float(np.abs(P - group_mean(P, records)).mean())}
+
+
 def bound_report(tagger, records: list[LabelledPassage], taxonomy) -> dict[str, dict]:
     """``{variant: same_top_label per scheme}`` (as ``consistency_of``) in fast mode, main label first."""
     est = tagger.estimator
@@ -68,15 +81,26 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(prog="python -m evaluation.consistency_bound", description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", default=None, help="model directory (default: the shipped model)")
-    ap.add_argument("--set", default="all", choices=list(HELD_OUT_SETS) + ["all"])
+    ap.add_argument("--set", default="all", choices=list(HELD_OUT_SETS) + ["all", "train"],
+                    help="held-out batch, all of them, or 'train': the training split's parallel groups (which the "
+                         "model learnt from: how well it ties what it saw, against how well that carries over)")
     args = ap.parse_args(argv)
     taxonomy = default_taxonomy()
-    report = bound_report(load_tagger(args.model), heldout_parallel(args.set), taxonomy)
-    lines = [f"Same main label in every language, fast mode, held-out set {args.set}, with these parts alike in all "
+    if args.set == "train":
+        from corpus.sources import seed_passages
+
+        records = [r for r in (p.with_split() for p in seed_passages()) if r.group and r.split == "train"]
+    else:
+        records = heldout_parallel(args.set)
+    tagger = load_tagger(args.model)
+    report = bound_report(tagger, records, taxonomy)
+    lines = [f"Same main label in every language, fast mode, set {args.set}, with these parts alike in all "
              "translations:"]
     for name, cells in report.items():
         lines.append(f"  {name:22s}: " + ", ".join(f"{s} {c['agree']}/{c['groups']} = {100 * c['share']:.1f}%"
                                                    for s, c in cells.items() if s != "all"))
+    lines.append("Spread between translations (mean |value - group mean| over passages and labels): " +
+                 ", ".join(f"{k} {v:.4f}" for k, v in spread(tagger, records).items()))
     sys.stdout.write("\n".join(lines) + "\n")
     return 0
 

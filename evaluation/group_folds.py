@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import sys
+from dataclasses import replace
 
 import numpy as np
 
@@ -42,7 +43,7 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                            estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0,
                            primary_head: bool = False, head_variants: dict[str, dict] | None = None,
                            primary_head_params: dict | None = None, threshold_tolerances: tuple[float, ...] = (),
-                           main_floors: tuple[float, ...] = ()) -> dict:
+                           main_floors: tuple[float, ...] = (), group_primaries: bool = False) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
     "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "label_flips": {label: {missed,
     spurious}} (``evaluation.crosslingual.label_flips`` at 0.5), "per_fold": [...]}``. With
@@ -61,6 +62,8 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
     threshold keeps it as the main label)."""
     taxonomy = default_taxonomy()
     train = [r for r in records if r.split == "train" and provenance_weight(r.provenance, provenance_weights) > 0]
+    if group_primaries:
+        train = [implied_primary(r, taxonomy) if r.group and not r.primary else r for r in train]
     heads = ({"": dict(primary_head_params or {})} if primary_head else {}) | {f":{name}": params for name, params in (head_variants or {}).items()}
     tolerances = tuple(threshold_tolerances) if primary_head else ()
     floors = tuple(main_floors) if primary_head else ()
@@ -131,6 +134,13 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
             "per_fold": per_fold}
 
 
+def implied_primary(record: LabelledPassage, taxonomy) -> LabelledPassage:
+    """The record with a primary label in every scheme where it has exactly one gold label."""
+    single = tuple(label for label in record.labels
+                   if sum(taxonomy.scheme_of(x) == taxonomy.scheme_of(label) for x in record.labels) == 1)
+    return replace(record, primary=single)
+
+
 def primary_accuracy(head: PrimaryHead, features, records: list[LabelledPassage], taxonomy) -> dict:
     """Per scheme ``{agree, groups}``: of the passages with a primary label and two or more gold labels in the
     scheme, how many the head gives that primary label as their main label, choosing among their gold labels."""
@@ -163,6 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--threshold-tolerance", action="append", type=float, default=[], metavar="T",
                     help="with --primary-head, also score the main label with thresholds tuned on the dev split at "
                          "this F1 tolerance (0: as stratag train tunes them)")
+    ap.add_argument("--group-primaries", action="store_true",
+                    help="give the training groups' passages a primary label in every scheme where they have one gold "
+                         "label, so that the primary head learns from all five translations of those groups")
     ap.add_argument("--main-floor", action="append", type=float, default=[], metavar="F",
                     help="with --primary-head, also score the main label chosen among the labels at or above F x 0.5")
     args = ap.parse_args(argv)
@@ -178,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
                                     params or None, args.seed, secondary, args.primary_head,
                                     {k: json.loads(v) for k, _, v in (h.partition("=") for h in args.head_variant)},
                                     DEFAULT_PRIMARY_HEAD, tuple(args.threshold_tolerance),
-                                    tuple(args.main_floor))
+                                    tuple(args.main_floor), args.group_primaries)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -41,3 +41,14 @@ def test_cli_prints_every_variant_for_the_shipped_model(capsys):
     for name in ("shipped", "n-gram scores", "both probabilities", "head features", "everything"):
         assert re.search(rf"{name}\s*: gd \d+/\d+ = [\d.]+%", out), name
     assert re.search(r"everything\s*: gd (\d+)/\1 = 100.0%, sdg (\d+)/\2 = 100.0%, smart (\d+)/\3 = 100.0%", out)
+
+
+def test_spread_is_zero_for_identical_translations_and_positive_otherwise(tiny_tagger, tiny_records):
+    from evaluation.consistency_bound import spread
+
+    one = [r for r in tiny_records if r.id.endswith("-0")][:4]
+    same = [LabelledPassage(f"s{i}", one[0].text, one[0].language, (), "seed", group="g") for i in range(3)]
+    assert set(spread(tiny_tagger, same)) == {"n-gram score", "probability"}
+    assert all(v < 1e-12 for v in spread(tiny_tagger, same).values())
+    mixed = [LabelledPassage(r.id, r.text, r.language, (), "seed", group="g") for r in one]
+    assert all(v > 1e-3 for v in spread(tiny_tagger, mixed).values())

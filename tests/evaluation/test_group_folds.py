@@ -107,3 +107,12 @@ def test_main_floors_choose_the_main_label_among_labels_near_threshold(tiny_reco
     assert out["main_label:floor0.0"]["sdg"]["groups"] == 12 and all("main_label:floor0.0" in f for f in out["per_fold"])
     assert "main_label:floor1.0" not in group_fold_consistency(records, folds=3, estimator_params=SMALL,
                                                                main_floors=(1.0,))
+
+
+def test_implied_primary_names_the_only_gold_label_of_each_scheme():
+    from classifier.taxonomy import default_taxonomy
+    from corpus.dataset import LabelledPassage
+    from evaluation.group_folds import implied_primary
+
+    r = LabelledPassage("x", "t", "en", ("sdg:7", "sdg:13", "gd:energy", "smart:environment"), "seed", group="g")
+    assert implied_primary(r, default_taxonomy()).primary == ("gd:energy", "smart:environment")
