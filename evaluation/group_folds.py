@@ -43,7 +43,8 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
                            estimator_params: dict | None = None, seed: int = 0, secondary_weight: float = 1.0,
                            primary_head: bool = False, head_variants: dict[str, dict] | None = None,
                            primary_head_params: dict | None = None, threshold_tolerances: tuple[float, ...] = (),
-                           main_floors: tuple[float, ...] = (), group_primaries: bool = False) -> dict:
+                           main_floors: tuple[float, ...] = (), group_primaries: bool = False,
+                           main_labels: dict[str, list[str]] | None = None) -> dict:
     """Same top label (and the single-gold variant) per scheme, summed over the folds: ``{"folds", "groups",
     "same_top_label": {scheme: {agree, groups, share}}, "single_label": {...}, "label_flips": {label: {missed,
     spurious}} (``evaluation.crosslingual.label_flips`` at 0.5), "per_fold": [...]}``. With
@@ -64,6 +65,8 @@ def group_fold_consistency(records: list[LabelledPassage], folds: int = 3, prove
     train = [r for r in records if r.split == "train" and provenance_weight(r.provenance, provenance_weights) > 0]
     if group_primaries:
         train = [implied_primary(r, taxonomy) if r.group and not r.primary else r for r in train]
+    if main_labels:  # judged main labels of parallel groups (``--main-labels``), for every translation alike
+        train = [replace(r, primary=tuple(main_labels[r.group])) if r.group in main_labels else r for r in train]
     heads = ({"": dict(primary_head_params or {})} if primary_head else {}) | {f":{name}": params for name, params in (head_variants or {}).items()}
     tolerances = tuple(threshold_tolerances) if primary_head else ()
     floors = tuple(main_floors) if primary_head else ()
@@ -176,6 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--group-primaries", action="store_true",
                     help="give the training groups' passages a primary label in every scheme where they have one gold "
                          "label, so that the primary head learns from all five translations of those groups")
+    ap.add_argument("--main-labels", metavar="FILE", default=None,
+                    help="JSON {group: [main label per scheme]}: the judged main labels of training groups (e.g. "
+                         "corpus/seed/parallel-train/main-labels.json), given to all five translations as their "
+                         "primary label")
     ap.add_argument("--main-floor", action="append", type=float, default=[], metavar="F",
                     help="with --primary-head, also score the main label chosen among the labels at or above F x 0.5")
     args = ap.parse_args(argv)
@@ -191,7 +198,8 @@ def main(argv: list[str] | None = None) -> int:
                                     params or None, args.seed, secondary, args.primary_head,
                                     {k: json.loads(v) for k, _, v in (h.partition("=") for h in args.head_variant)},
                                     DEFAULT_PRIMARY_HEAD, tuple(args.threshold_tolerance),
-                                    tuple(args.main_floor), args.group_primaries)
+                                    tuple(args.main_floor), args.group_primaries,
+                                    json.loads(open(args.main_labels, encoding="utf-8").read()) if args.main_labels else None)
     sys.stdout.write(json.dumps(result, indent=2) + "\n")
     return 0
 

@@ -64,3 +64,22 @@ def test_one_label_files_give_their_passages_a_primary_label():
     # a one-label file's hard negative is not about the file's label; parallel hard negatives may name what they are about
     assert not any(r.primary for r in records if r.kind == "hard-negative" and r.id.startswith("seed-"))
     assert all(set(r.primary) <= set(r.labels) for r in records)
+
+
+def test_judged_main_labels_name_one_gold_label_per_ambiguous_scheme_of_a_training_group():
+    import json
+
+    tax = default_taxonomy()
+    judged = json.loads((SEED_DIR / "parallel-train" / "main-labels.json").read_text(encoding="utf-8"))
+    groups = {}
+    for r in seed_passages():
+        if r.group:
+            groups.setdefault(r.group, []).append(r.with_split())
+    assert len(judged) >= 150
+    for g, mains in judged.items():
+        rows = groups[g]
+        assert {r.split for r in rows} == {"train"}, g  # never a held-out group
+        labels = rows[0].labels
+        ambiguous = [s for s in tax.scheme_names() if sum(tax.scheme_of(x) == s for x in labels) >= 2]
+        assert sorted(tax.scheme_of(m) for m in mains) == sorted(ambiguous), g
+        assert all(m in labels for m in mains), g
