@@ -31,7 +31,8 @@ def translation_differences(X, groups) -> sp.csr_matrix | None:
     for rows in members.values():
         if len(rows) >= 2:
             M = X[rows]
-            blocks.append(sp.csr_matrix(M - np.ones((len(rows), 1)) @ sp.csr_matrix(M.mean(axis=0))))
+            mean = sp.csr_matrix(np.ones((len(rows), 1))) @ sp.csr_matrix(M.mean(axis=0))
+            blocks.append(sp.csr_matrix(M - mean))
     return sp.vstack(blocks, format="csr") if blocks else None
 
 

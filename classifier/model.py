@@ -237,22 +237,21 @@ class PassageClassifier(BaseEstimator):
 
     def predict_proba_and_features(self, X, features: bool = False) -> tuple[np.ndarray, sp.csr_matrix | None]:
         """``(predict_proba(X), head_features(X) if features else None)`` from one tokenisation pass."""
-        self._check_fitted()
-        counts, concept_counts = self._count_matrices(X)
-        tfidf = self._tfidf(counts)
-        head = self.__dict__.get("concept_head_")
-        p = self.blend(self._decision(tfidf), head.predict_proba(concept_counts) if head is not None else None)
-        return p, (self._head_features(tfidf, concept_counts) if features else None)
+        scores, concepts, head_features = self._parts(X, features)
+        return self.blend(scores, concepts), head_features
 
     def score_parts(self, X) -> tuple[np.ndarray, np.ndarray | None, sp.csr_matrix]:
         """``(n-gram scores, concept-head probabilities or None, head_features)``: the parts ``predict_proba`` and
         the primary head combine (``blend``), for measuring how much each varies between translations."""
+        return self._parts(X, features=True)
+
+    def _parts(self, X, features: bool):
         self._check_fitted()
         counts, concept_counts = self._count_matrices(X)
         tfidf = self._tfidf(counts)
         head = self.__dict__.get("concept_head_")
         concepts = head.predict_proba(concept_counts) if head is not None else None
-        return self._decision(tfidf), concepts, self._head_features(tfidf, concept_counts)
+        return self._decision(tfidf), concepts, (self._head_features(tfidf, concept_counts) if features else None)
 
     def blend(self, scores: np.ndarray, concept_probs: np.ndarray | None) -> np.ndarray:
         """Calibrated probabilities from n-gram ``scores`` and the concept head's probabilities."""
