@@ -1,6 +1,7 @@
 """Tune document-level aggregation on whole documents.
 
-Documents: the Climate City Contract action plans that are *not* among the 20 evaluation cities (those with a PDF).
+Documents: the Climate City Contract action plans that are *not* among the 20 evaluation cities (those with a PDF)
+nor the cities of the test set (``evaluation/testsets/``).
 They share one template, which gives document-level facts without hand labels: every plan has energy, buildings and
 transport sectors and a climate-neutrality target (so ``POSITIVES`` must be tagged), and none is about the sea or
 gender equality as a theme (``NEGATIVES`` must not be). The share of top passages averaged per label is chosen to
@@ -29,9 +30,11 @@ def tuning_documents(shared: Path | None = None, limit: int = MAX_DOCS) -> list[
     shared = shared or shared_data_dir()
     if shared is None:
         return []
+    from evaluation.devsets import held_out_cities
+
     ccc = shared / "city-climate-contracts"
-    held_out = {p.stem for p in (ccc / "pdf").glob("*.pdf")}
-    return sorted(p for p in (ccc / "md").glob("*.md") if p.stem not in held_out)[:limit]
+    held_out = {p.stem.lower() for p in (ccc / "pdf").glob("*.pdf")} | held_out_cities()
+    return sorted(p for p in (ccc / "md").glob("*.md") if p.stem.lower() not in held_out)[:limit]
 
 
 def tune_share(tagger, docs: list[Path], mode: str = "fast") -> dict:

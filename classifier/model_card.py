@@ -65,7 +65,8 @@ def render_card(report: dict) -> str:
         lines += ["", "## Held-out split of the training sources, accurate mode (passage level, micro-F1)", ""] + _table(report["test_accurate"])
     for name, by_mode in report.get("gold", {}).items():
         for mode, cells in by_mode.items():
-            lines += ["", f"## Hand-labelled real text: {name}, {mode} mode (passage level, micro-F1)", ""] + _table(cells)
+            kind = "test set, never chosen by" if "-test" in name else "dev set"
+            lines += ["", f"## Hand-labelled real text: {name} ({kind}), {mode} mode (passage level, micro-F1)", ""] + _table(cells)
     agg = report.get("aggregation")
     if agg:
         lines += ["", f"## Document aggregation (tuned on {agg['documents']} whole city plans outside the evaluation cities)", "",
@@ -120,8 +121,9 @@ def render_card(report: dict) -> str:
               "- Thresholds are tuned per label on the dev split of the training sources, not on real documents.",
               "- Labels with little training data (see counts) are the least reliable.",
               *_consistency_weakness(report.get("crosslingual", {})),
-              "- Hand-labelled real text: two LLM-assisted annotators (evaluation/devsets/README.md); both annotators' "
-              "numbers are given above (the `-b` sets are the second annotator's labels).", ""]
+              "- Hand-labelled real text: two LLM-assisted annotators (evaluation/devsets/README.md, "
+              "evaluation/testsets/README.md); both annotators' numbers are given above (the `-b` sets are the second "
+              "annotator's labels). The dev sets were used to choose settings; the test sets (`-test`) were not.", ""]
     return "\n".join(lines)
 
 

@@ -18,7 +18,7 @@ from classifier.taxonomy import default_taxonomy
 from classifier.train import evaluate_records, label_matrix, train_tagger
 from corpus.dataset import LabelledPassage
 from corpus.sources import build_training_set, unlabelled_pool
-from evaluation.devsets import NAMED_SETS, esif_devset_rows, load_devset
+from evaluation.devsets import NAMED_SETS, held_out_cities, held_out_esif_rows, load_devset
 from evaluation.crosslingual import DOCUMENT_SIZE, consistency_report, document_consistency
 from evaluation.metrics import best_f1_thresholds
 
@@ -45,8 +45,8 @@ def training_records(sources=DEFAULT_SOURCES, seed: int = 0, embeddings: bool = 
     """``(records, extra, teacher)``: the training set built from its sources (with the teacher's completion of
     unknown schemes), the distilled pseudo-labelled passages, and the e5 teacher (None without embeddings)."""
     taxonomy = default_taxonomy()
-    held_out_rows = esif_devset_rows()
-    records = build_training_set(sources, exclude_esif_rows=held_out_rows)
+    held_out_rows = held_out_esif_rows()
+    records = build_training_set(sources, exclude_esif_rows=held_out_rows, exclude_cities=held_out_cities())
     if train_fraction < 1.0:  # for deliberately weaker models (evaluation gate checks)
         rng = np.random.default_rng(seed)
         records = [r for r in records if r.split != "train" or rng.random() < train_fraction]

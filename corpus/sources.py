@@ -18,7 +18,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from classifier.taxonomy import Taxonomy, default_taxonomy
-from corpus.dataset import LabelledPassage, deduplicate, read_jsonl
+from corpus.dataset import LabelledPassage, deduplicate, read_jsonl, text_hash
 from corpus.shared import shared_data_dir
 
 log = logging.getLogger(__name__)
@@ -94,38 +94,37 @@ def match_rule(rules: dict[tuple[str, str, str], list[dict]], row: dict) -> dict
 
 
 def esif_passages(shared: Path | None = None, exclude_rows: set[int] | None = None) -> list[LabelledPassage]:
-    """Project titles whose official topic maps to labels; rows in the hand-labelled dev set are excluded."""
+    """Project titles whose official topic maps to labels; the rows of the hand-labelled sets (``exclude_rows``) and
+    their repeats are left out."""
     shared = shared or shared_data_dir()
     if shared is None or not ESIF_MAPPING.is_file():
         return []
     rules = esif_rules()
-    exclude_rows = exclude_rows or set()
     out = []
-    with (shared / "esif" / "esif_projects_pl_cz_hu.csv").open(encoding="utf-8") as fh:
-        for row_no, row in enumerate(csv.DictReader(fh)):
-            rule = match_rule(rules, row)
-            text = (row.get("text") or "").strip()
-            if rule is None or row_no in exclude_rows or len(text.split()) < 3:
-                continue
-            out.append(LabelledPassage(f"esif-{row_no}", text, row["lang"], tuple(rule["labels"]),
-                                       "mapped:esif", schemes=tuple(rule["schemes"]), unknown=tuple(rule.get("unknown", ()))))
+    for row_no, row, text in _esif_rows_kept(shared, exclude_rows):
+        rule = match_rule(rules, row)
+        if rule is not None and len(text.split()) >= 3:
+            out.append(LabelledPassage(f"esif-{row_no}", text, row["lang"], tuple(rule["labels"]), "mapped:esif",
+                                       schemes=tuple(rule["schemes"]), unknown=tuple(rule.get("unknown", ()))))
     return out
 
 
-def ccc_weak_passages() -> list[LabelledPassage]:
+def ccc_weak_passages(exclude_cities: set[str] | None = None) -> list[LabelledPassage]:
     from corpus.weak import city_plan_passages  # reads 45 MB of plans: only when asked for
 
-    return city_plan_passages()
+    return city_plan_passages(exclude=exclude_cities)
 
 
-def build_training_set(sources=ALL_SOURCES, exclude_esif_rows: set[int] | None = None) -> list[LabelledPassage]:
-    """All requested sources, deduplicated (earlier sources win), each with its fixed split."""
+def build_training_set(sources=ALL_SOURCES, exclude_esif_rows: set[int] | None = None,
+                       exclude_cities: set[str] | None = None) -> list[LabelledPassage]:
+    """All requested sources, deduplicated (earlier sources win), each with its fixed split; the ESIF rows and the
+    cities' plans of the hand-labelled sets (``exclude_*``) are left out."""
     loaders = {
         "seed": seed_passages,
         "taxonomy": taxonomy_passages,
         "sdg-targets": sdg_target_passages,
         "esif": lambda: esif_passages(exclude_rows=exclude_esif_rows),
-        "ccc-weak": ccc_weak_passages,
+        "ccc-weak": lambda: ccc_weak_passages(exclude_cities),
     }
     records = []
     for name in sources:
@@ -141,12 +140,18 @@ def unlabelled_pool(exclude_rows: set[int] | None = None) -> list[tuple[str, str
     shared = shared_data_dir()
     if shared is None:
         return []
-    exclude_rows = exclude_rows or set()
     out = []
-    with (shared / "esif" / "esif_projects_pl_cz_hu.csv").open(encoding="utf-8") as fh:
-        for row_no, row in enumerate(csv.DictReader(fh)):
-            text = (row.get("text") or "").strip()
-            if row_no in exclude_rows or row.get("lang") not in {"pl", "cs", "hu"} or len(text.split()) < 4:
-                continue
+    for row_no, row, text in _esif_rows_kept(shared, exclude_rows):
+        if row.get("lang") in {"pl", "cs", "hu"} and len(text.split()) >= 4:
             out.append((f"esif-{row_no}", text, row["lang"]))
     return out
+
+
+def _esif_rows_kept(shared: Path, exclude_rows: set[int] | None) -> list[tuple[int, dict, str]]:
+    """``(row number, row, stripped text)`` of the ESIF rows training may read: not in ``exclude_rows`` (the
+    hand-labelled sets) and not the same normalised text as one of them (a title repeated under another row)."""
+    with (shared / "esif" / "esif_projects_pl_cz_hu.csv").open(encoding="utf-8") as fh:
+        rows = [(i, row, (row.get("text") or "").strip()) for i, row in enumerate(csv.DictReader(fh))]
+    exclude_rows = exclude_rows or set()
+    held = {text_hash(text) for i, _, text in rows if i in exclude_rows}
+    return [(i, row, text) for i, row, text in rows if i not in exclude_rows and text_hash(text) not in held]

@@ -14,19 +14,27 @@ from corpus.errors import DataError
 from corpus.shared import shared_data_dir
 
 DEVSET_DIR = Path(__file__).with_name("devsets")
-DEVSETS = {"city-plans": "city_plans.jsonl", "esif-titles": "esif_titles.jsonl"}
+TESTSET_DIR = Path(__file__).with_name("testsets")
+DEVSETS = {"city-plans": DEVSET_DIR / "city_plans.jsonl", "esif-titles": DEVSET_DIR / "esif_titles.jsonl"}
+# Drawn later from plans and titles no choice had seen (``evaluation/testsets/README.md``): scored, never chosen by.
+TESTSETS = {"city-plans-test": TESTSET_DIR / "city_plans.jsonl", "esif-titles-test": TESTSET_DIR / "esif_titles.jsonl"}
+HAND_SETS = DEVSETS | TESTSETS
 # The same passages labelled again, blind, by a second annotator: ``<set>-b`` scores a model against those labels.
 SECOND_DIR = DEVSET_DIR / "second_annotator"
-SECOND_ANNOTATOR = {"city-plans": ("city_plans_a.jsonl", "city_plans_b.jsonl"), "esif-titles": ("esif_titles.jsonl",)}
+SECOND_ANNOTATOR = {"city-plans": (SECOND_DIR / "city_plans_a.jsonl", SECOND_DIR / "city_plans_b.jsonl"),
+                    "esif-titles": (SECOND_DIR / "esif_titles.jsonl",),
+                    "city-plans-test": (TESTSET_DIR / "second_annotator" / "city_plans.jsonl",),
+                    "esif-titles-test": (TESTSET_DIR / "second_annotator" / "esif_titles.jsonl",)}
 SECOND_SETS = {f"{name}-b": name for name in SECOND_ANNOTATOR}
 # The ESIF titles that have no near-duplicate (``evaluation/overlap.py``) among the other titles of the file.
-NOVEL_SETS = {"esif-titles-novel": "esif-titles"}
-NAMED_SETS = (*DEVSETS, *SECOND_SETS, *NOVEL_SETS)
+NOVEL_SETS = {"esif-titles-novel": "esif-titles", "esif-titles-test-novel": "esif-titles-test"}
+NAMED_SETS = tuple(name for base in HAND_SETS for name in (base, f"{base}-b", f"{base}-novel")
+                   if name in HAND_SETS or name in SECOND_SETS or name in NOVEL_SETS)
 
 
 def devset_refs(name: str) -> list[dict]:
     """The reference rows of a hand-labelled set (id, source, offsets or row, hash, language, first labels)."""
-    path = DEVSET_DIR / DEVSETS[name]
+    path = HAND_SETS[name]
     if not path.is_file():
         return []
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -40,8 +48,7 @@ def first_labels(name: str) -> dict[str, tuple[str, ...]]:
 def second_labels(name: str) -> dict[str, tuple[str, ...]]:
     """``id -> labels`` of the second annotator; empty when that annotation does not exist."""
     out: dict[str, tuple[str, ...]] = {}
-    for file in SECOND_ANNOTATOR.get(name, ()):
-        path = SECOND_DIR / file
+    for path in SECOND_ANNOTATOR.get(name, ()):
         if path.is_file():
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
@@ -88,9 +95,15 @@ def load_devset(name: str, shared: Path | None = None) -> list[LabelledPassage]:
     return out
 
 
-def esif_devset_rows() -> set[int]:
-    """ESIF rows that are in the hand-labelled set: never used for training."""
-    return {ref["row"] for ref in devset_refs("esif-titles")}
+def held_out_esif_rows(names=tuple(HAND_SETS)) -> set[int]:
+    """ESIF rows that are in a hand-labelled set (``names``; default dev and test): never used for training."""
+    return {ref["row"] for name in names for ref in devset_refs(name) if "row" in ref}
+
+
+def held_out_cities(names=tuple(HAND_SETS)) -> set[str]:
+    """Cities whose plan holds passages of a hand-labelled set (``names``; default dev and test): no passage of theirs
+    is trained on, and their plans do not tune the document aggregation."""
+    return {Path(ref["source"]).stem.lower() for name in names for ref in devset_refs(name) if "start" in ref}
 
 
 def novel_titles(records: list[LabelledPassage], shared: Path | None = None) -> list[LabelledPassage]:
@@ -101,7 +114,7 @@ def novel_titles(records: list[LabelledPassage], shared: Path | None = None) -> 
     shared = shared or shared_data_dir()
     if shared is None or not records:
         return []
-    held_out = esif_devset_rows()
+    held_out = held_out_esif_rows()
     (source,) = {r.meta["source"] for r in records}
     rows = _esif_rows(str(shared / source))
     out = []

@@ -261,7 +261,10 @@ def cmd_evaluate_agreement(args) -> int:
     from classifier.taxonomy import default_taxonomy
     from evaluation.agreement import agreement, render
 
-    results = [agreement(name, default_taxonomy()) for name in args.set or ["city-plans", "esif-titles"]]
+    from evaluation.devsets import SECOND_ANNOTATOR
+
+    results = [agreement(name, default_taxonomy()) for name in args.set or list(SECOND_ANNOTATOR)]
+    results = [r for r in results if r["passages"]] if not args.set else results
     sys.stdout.write((json.dumps(results, indent=1) if args.json else "\n".join(render(r) for r in results)) + "\n")
     return 0
 
@@ -320,7 +323,8 @@ def _evaluate_parsers(sub, model_opt) -> None:
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
     ag = es.add_parser("agreement", help="agreement of the two annotators of the hand-labelled sets")
-    ag.add_argument("--set", choices=["city-plans", "esif-titles"], action="append", default=None)
+    ag.add_argument("--set", choices=["city-plans", "esif-titles", "city-plans-test", "esif-titles-test"],
+                    action="append", default=None, help="a hand-labelled set (default: every set with two annotations)")
     ag.add_argument("--json", action="store_true", help="print JSON instead of text")
     ag.set_defaults(func=cmd_evaluate_agreement)
     h = es.add_parser("history", help="the recorded runs per set, with the micro-F1 trend")
