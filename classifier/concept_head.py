@@ -3,8 +3,8 @@
 Its input is the concept count matrix (one column per lexicon concept, ``classifier/concepts.py``), so a passage and
 its translation get the same features wherever the lexicon names the same concepts in both. The n-gram model sees
 the concepts too, but next to thousands of language-specific n-grams whose weights differ per language; blending in
-a model that sees *only* the concepts pulls the five languages' scores together (measured in README "Cross-lingual
-concepts"). TF-IDF weighting, liblinear and Platt calibration are those of the n-gram model.
+a model that sees *only* the concepts pulls the five languages' scores together (measured in evaluation/EXPERIMENTS.md,
+"Concept head"). TF-IDF weighting, liblinear and Platt calibration are those of the n-gram model.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ makes; passages with one gold label then teach only through the first term. Same
 
 ``score_weight`` (β) adds β × the logit of each label's probability to the head's score when choosing, so that where
 the head is unsure the label the passage model is surer of wins (0: the head alone). Neither is the default: on the
-training-group folds neither made the main label agree across languages more often (README).
+training-group folds neither made the main label agree across languages more often (evaluation/EXPERIMENTS.md).
 
 ``invariance`` (γ) penalises, with ``γ / 2 × ‖D · W‖²``, the head's scores differing between the translations of the
 training set's parallel groups (``fit(..., parallel=D)``, the rows of ``classifier.invariance.translation_differences``;
@@ -26,7 +26,7 @@ Each class keeps its ``max_weights`` largest weights (sparse, float32), as the p
 adds little to the shipped artifact. ``block_weights`` scales the feature blocks (``fit(..., blocks=)``: the widths
 of the n-gram and concept blocks, ``PassageClassifier.head_blocks``): weight 0 leaves a block out, and a larger
 weight regularises it less. Measured on the training parallel groups by
-``python -m evaluation.group_folds --primary-head`` (README).
+``python -m evaluation.group_folds --primary-head`` (evaluation/EXPERIMENTS.md).
 """
 
 from __future__ import annotations

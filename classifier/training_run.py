@@ -27,14 +27,14 @@ log = logging.getLogger(__name__)
 DEFAULT_SOURCES = ("seed", "taxonomy", "sdg-targets", "esif", "ccc-weak")
 # How much the n-gram model and the concept head learn from each source (prefix of the provenance, first match wins).
 # The English plan passages labelled by the SDG keyword queries alone are left out and the other weak English labels
-# count half: they made English rank SDGs unlike its four translations (README "Weighting the weak English labels").
+# count half: they made English rank SDGs unlike its four translations (evaluation/EXPERIMENTS.md, "Weighting the weak English labels").
 DEFAULT_WEIGHTS = {"weak:sdg-queries": 0.0, "weak:": 0.5}
 # How much a seed passage's non-primary labels count (classifier.train.label_weights); 1 weighs all labels alike.
 DEFAULT_SECONDARY_WEIGHT = 1.0
 # Parameters of the primary head that chooses each passage's main label (classifier/primary_head.py): the concept
 # block alone (n-gram block weight 0). On the training-group folds it agreed across languages more often than the head
 # on both blocks (same top label 218 / 131 / 218 against 214 / 131 / 215) and chose the primary label of held-back seed
-# passages as often or more (875 / 184 / 179 against 875 / 182 / 177); README "Main label".
+# passages as often or more (875 / 184 / 179 against 875 / 182 / 177); evaluation/EXPERIMENTS.md, "The main label in the product".
 DEFAULT_PRIMARY_HEAD: dict = {"block_weights": [0.0, 1.0]}
 # Per-label thresholds: the best dev F1 (0), or among the thresholds within this much of it the one nearest 0.5.
 DEFAULT_THRESHOLD_TOLERANCE = 0.0

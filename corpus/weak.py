@@ -21,7 +21,8 @@ plans). All passages go to the ``train`` split: noisy labels should fit the mode
 it.
 
 The 20 plans that also exist as PDF (``city-climate-contracts/pdf/``) hold the hand-labelled dev set and the
-end-to-end test documents: they are never used here. The text is read at training time and never stored.
+end-to-end test documents, the cities passed in ``exclude`` (training passes those of the test set) hold the test set
+of real text: neither is used here. The text is read at training time and never stored.
 """
 
 from __future__ import annotations
