@@ -279,7 +279,9 @@ def _evaluate_parsers(sub, model_opt) -> None:
     def run_opts(sp):
         sp.add_argument("--data", nargs="+", action="extend", default=None, metavar="FILE_OR_SET",
                         help="labelled JSONL, CSV (text,labels[,language]), pairwise CSV (text,label,true/false), or a "
-                             "hand-labelled set: city-plans, esif-titles (several are evaluated together)")
+                             "hand-labelled set: city-plans, esif-titles (dev), city-plans-test, esif-titles-test (test), "
+                             "with -b for the second annotator and esif-titles[-test]-novel (several are evaluated "
+                             "together)")
         model_opt(sp, mode=True)
         sp.add_argument("--html", metavar="OUT.html", default=None,
                         help="write the self-contained HTML report (default for a recorded run: "
