@@ -86,13 +86,17 @@ def _ranked(tagger, records: list[LabelledPassage], taxonomy, mode: str, by: str
     return ranked[:, order], (P >= tagger.passage_thresholds(mode))[:, order]
 
 
+def model_flags(tagger, records: list[LabelledPassage], taxonomy, mode: str = "fast", by: str = "main") -> dict:
+    """``same_top_by_scheme`` of the model's ranking: per scheme, which groups get the same top label everywhere."""
+    return same_top_by_scheme(records, _ranked(tagger, records, taxonomy, mode, by)[0], taxonomy)
+
+
 def compare_consistency(baseline, candidate, records: list[LabelledPassage], taxonomy, mode: str = "fast",
                         by: str = "main") -> dict:
     """Per scheme, the same top label share of two models on the same held-out groups, paired: both shares, the
     difference (candidate - baseline) with its 95% interval over resampled groups and one-sided p-values, and the
     groups only one of them gets the same in every language (``evaluation.bootstrap.paired_share_difference``)."""
-    flags = [same_top_by_scheme(records, _ranked(t, records, taxonomy, mode, by)[0], taxonomy)
-             for t in (baseline, candidate)]
+    flags = [model_flags(t, records, taxonomy, mode, by) for t in (baseline, candidate)]
     return {scheme: paired_share_difference(list(flags[0][scheme]["same"].values()),
                                             list(flags[1][scheme]["same"].values()))
             for scheme in flags[0] if scheme != "all"}
@@ -291,8 +295,8 @@ def _cell(agree: int, groups: int) -> dict:
     return {"groups": groups, "agree": agree, "share": round(agree / groups, 4) if groups else 0.0}
 
 
-def render(report: dict, mode: str, which: str = "all", by: str = "main") -> str:
-    lines = [f"Cross-lingual consistency, {mode} mode (held-out parallel groups, set {which}; top label by {by})"]
+def render(report: dict, mode: str, which: str = "all", by: str = "main", who: str | None = None) -> str:
+    lines = [f"Cross-lingual consistency, {who or mode + ' mode'} (held-out parallel groups, set {which}; top label by {by})"]
     for key, what in (("same_top_label", "same top label in every language"),
                       ("single_label", "same top label, groups with one gold label"),
                       ("top_is_gold", "top label is a gold label in every language"),

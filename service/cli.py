@@ -240,11 +240,22 @@ def cmd_evaluate_crosslingual(args) -> int:
     from evaluation.crosslingual import (compare_consistency, consistency_report, document_consistency,
                                          heldout_parallel, render, render_comparison, render_documents)
 
-    if args.baseline and args.documents:
-        sys.stderr.write("stratag evaluate crosslingual: --baseline compares passages; leave out --documents\n")
+    if (args.baseline or args.readers) and args.documents:
+        sys.stderr.write("stratag evaluate crosslingual: --baseline and --readers compare passages; leave out --documents\n")
         return 2
     tagger, records = load_tagger(args.model), heldout_parallel(args.set)
-    if args.baseline:
+    if args.readers:
+        from evaluation.crosslingual import model_flags
+        from evaluation.readers import compare_with_readers, load_readings, readers_report, render_with_model
+
+        taxonomy = default_taxonomy()
+        readings = load_readings(taxonomy=taxonomy)
+        flags = {s: f["same"] for s, f in model_flags(tagger, records, taxonomy, args.mode, "main").items() if s != "all"}
+        report = {"readers": readers_report(records, readings, taxonomy),
+                  "readers_vs_model": compare_with_readers(flags, records, readings, taxonomy)}
+        text = (render(report["readers"], args.mode, args.set, "main", who="independent readers")
+                + "\n" + render_with_model(report["readers_vs_model"], args.set, args.mode))
+    elif args.baseline:
         report = compare_consistency(load_tagger(args.baseline), tagger, records, default_taxonomy(), args.mode, args.by)
         text = render_comparison(report, args.mode, args.set, args.by)
     elif args.documents:
@@ -322,6 +333,9 @@ def _evaluate_parsers(sub, model_opt) -> None:
     x.add_argument("--baseline", metavar="DIR", default=None,
                    help="compare with this model on the same groups: both shares, the difference with its 95%% "
                         "interval over resampled groups, the groups each gets that the other does not")
+    x.add_argument("--readers", action="store_true",
+                   help="score the independent readers' main labels (corpus/seed/parallel-heldout/readers.jsonl) the "
+                        "same way, and the model against them on the same groups: what careful readers reach")
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
     ag = es.add_parser("agreement", help="agreement of the two annotators of the hand-labelled sets")
