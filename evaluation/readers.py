@@ -62,13 +62,17 @@ def same_main_flags(records: list[LabelledPassage], mains: list, scheme: str, ta
 
 def readers_report(records: list[LabelledPassage], readings: dict[str, dict], taxonomy) -> dict:
     """Per scheme: same main label in every language (with its interval), the same on groups with one gold label,
-    the readers' main label being a gold label / the group's primary label in every language, and per language how
-    often it equals the English reader's."""
+    the readers' main label being a gold label / the group's primary label in every language, per language how
+    often it equals the English reader's, and the micro-F1 of the readers' labels against the reference labels."""
     schemes = list(taxonomy.scheme_names())
     mains = reader_mains(records, readings, schemes)
     report: dict = {"same_top_label": {}, "single_label": {}, "top_is_gold": {}, "top_is_primary": {},
-                    "agreement_with_english": {}}
+                    "agreement_with_english": {}, "labels_f1_vs_reference": {}}
     for s in schemes:
+        gold = [{lab for lab in r.labels if taxonomy.scheme_of(lab) == s} for r in records]
+        read = [{lab for lab in readings[r.id]["labels"] if taxonomy.scheme_of(lab) == s} for r in records]
+        tp, n_read, n_gold = (sum(len(a & b) for a, b in zip(read, gold)), sum(map(len, read)), sum(map(len, gold)))
+        report["labels_f1_vs_reference"][s] = round(2 * tp / (n_read + n_gold), 4) if n_read + n_gold else None
         flags = list(same_main_flags(records, mains[s], s, taxonomy).values())
         single = list(same_main_flags(records, mains[s], s, taxonomy, single=True).values())
         report["same_top_label"][s] = {**_cell(sum(flags), len(flags)), "interval": share_interval(flags)}
@@ -95,14 +99,28 @@ def readers_report(records: list[LabelledPassage], readings: dict[str, dict], ta
 def compare_with_readers(model_flags: dict[str, dict[str, bool]], records: list[LabelledPassage],
                          readings: dict[str, dict], taxonomy) -> dict:
     """Per scheme, the readers' share (a) against the model's (b) on the same groups, paired
-    (``paired_share_difference``); ``model_flags`` as ``same_top_by_scheme(...)[scheme]["same"]``."""
+    (``paired_share_difference``), and the model's share on the groups whose readers all chose the same main label
+    (``model_where_readers_agree``: where "the main label" is not in doubt); ``model_flags`` as
+    ``same_top_by_scheme(...)[scheme]["same"]``."""
     mains = reader_mains(records, readings, list(taxonomy.scheme_names()))
     out = {}
     for s, flags in model_flags.items():
         readers = same_main_flags(records, mains[s], s, taxonomy)
         groups = [g for g in flags if g in readers]
         out[s] = paired_share_difference([readers[g] for g in groups], [flags[g] for g in groups])
+        agreed = [flags[g] for g in groups if readers[g]]
+        out[s]["model_where_readers_agree"] = {**_cell(sum(agreed), len(agreed)), "interval": share_interval(agreed)}
     return out
+
+
+def render_readers(report: dict, which: str, mode: str = "fast") -> str:
+    """The readers' report as ``stratag evaluate crosslingual`` prints a model's, then the readers against the model."""
+    from evaluation.crosslingual import render
+
+    f1 = ", ".join(f"{s} {v:.3f}" for s, v in report["readers"]["labels_f1_vs_reference"].items() if v is not None)
+    return "\n".join([render(report["readers"], mode, which, "main", who="independent readers"),
+                      f"  readers' labels against the reference labels, micro-F1: {f1}",
+                      render_with_model(report["readers_vs_model"], which, mode)])
 
 
 def render_with_model(result: dict, which: str, mode: str = "fast") -> str:
@@ -112,6 +130,9 @@ def render_with_model(result: dict, which: str, mode: str = "fast") -> str:
         lines.append(f"  {s:5}: readers {c['a']:.1%}, model {c['b']:.1%} of {c['groups']} groups, {c['delta']:+.1%} "
                      f"[{c['interval'][0]:+.1%}, {c['interval'][1]:+.1%}]; groups only the model gets the same "
                      f"{c['gained']}, only the readers {c['lost']}")
+        m = c["model_where_readers_agree"]
+        lines.append(f"  {s:5}: model on the {m['groups']} groups whose readers agree: {m['agree']}/{m['groups']} = "
+                     f"{m['share']:.1%} [{m['interval'][0]:.1%}, {m['interval'][1]:.1%}]")
     return "\n".join(lines)
 
 

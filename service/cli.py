@@ -246,15 +246,14 @@ def cmd_evaluate_crosslingual(args) -> int:
     tagger, records = load_tagger(args.model), heldout_parallel(args.set)
     if args.readers:
         from evaluation.crosslingual import model_flags
-        from evaluation.readers import compare_with_readers, load_readings, readers_report, render_with_model
+        from evaluation.readers import compare_with_readers, load_readings, readers_report, render_readers
 
         taxonomy = default_taxonomy()
         readings = load_readings(taxonomy=taxonomy)
         flags = {s: f["same"] for s, f in model_flags(tagger, records, taxonomy, args.mode, "main").items() if s != "all"}
         report = {"readers": readers_report(records, readings, taxonomy),
                   "readers_vs_model": compare_with_readers(flags, records, readings, taxonomy)}
-        text = (render(report["readers"], args.mode, args.set, "main", who="independent readers")
-                + "\n" + render_with_model(report["readers_vs_model"], args.set, args.mode))
+        text = render_readers(report, args.set, args.mode)
     elif args.baseline:
         report = compare_consistency(load_tagger(args.baseline), tagger, records, default_taxonomy(), args.mode, args.by)
         text = render_comparison(report, args.mode, args.set, args.by)

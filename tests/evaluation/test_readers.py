@@ -34,6 +34,7 @@ def test_readers_report_counts_a_group_only_when_all_five_mains_agree():
     assert rep["same_top_label"]["gd"] == {"groups": 1, "agree": 1, "share": 1.0, "interval": [1.0, 1.0]}
     assert rep["single_label"]["sdg"] == {"groups": 1, "agree": 1, "share": 1.0}
     assert rep["top_is_primary"]["sdg"] == {"groups": 1, "agree": 0, "share": 0.0}
+    assert rep["labels_f1_vs_reference"]["sdg"] == 1.0 and rep["labels_f1_vs_reference"]["smart"] is None
     assert rep["agreement_with_english"]["sdg"]["cs"] == 0.5 and rep["agreement_with_english"]["sdg"]["pl"] == 1.0
 
 
@@ -51,6 +52,7 @@ def test_compare_with_readers_pairs_the_same_groups():
     readings = {r.id: _reading(r.id, r.labels, sdg=r.labels[0]) for r in records}
     out = compare_with_readers({"sdg": {"g1": True, "g2": False}}, records, readings, tax)
     assert out["sdg"]["a"] == 1.0 and out["sdg"]["b"] == 0.5 and out["sdg"]["lost"] == 1 and out["sdg"]["gained"] == 0
+    assert out["sdg"]["model_where_readers_agree"]["groups"] == 2 and out["sdg"]["model_where_readers_agree"]["agree"] == 1
 
 
 def test_load_readings_rejects_a_main_label_outside_the_labels(tmp_path):
@@ -75,3 +77,14 @@ def test_every_held_out_passage_has_one_valid_reading():
         reader = readings[r.id]["reader"]
         assert (r.group, reader) not in seen, f"{reader} read two versions of {r.group}"
         seen[(r.group, reader)] = r.id
+
+
+@pytest.mark.skipif(not READERS_FILE.exists(), reason="no readings of the held-out groups")
+def test_cli_crosslingual_readers_scores_readers_and_model(capsys):
+    from service.cli import main
+
+    assert main(["evaluate", "crosslingual", "--readers", "--set", "A"]) == 0
+    out = capsys.readouterr().out
+    assert "Cross-lingual consistency, independent readers" in out
+    assert "readers -> model" in out and "groups whose readers agree" in out
+    assert main(["evaluate", "crosslingual", "--readers", "--documents", "5"]) == 2
