@@ -1,7 +1,7 @@
 """How consistent are careful *readers* across the five languages? The ceiling of the cross-lingual target.
 
-``corpus/seed/parallel-heldout/readers.jsonl`` holds independent readings of every held-out parallel passage: its
-labels and, per scheme, the one label it is mainly about (``corpus/seed/parallel-heldout/README.md`` says who read
+``evaluation/readings/parallel-heldout.jsonl`` holds independent readings of every held-out parallel passage: its
+labels and, per scheme, the one label it is mainly about (``evaluation/readings/README.md`` says who read
 them and how: no reader saw two language versions of one group, nor the reference labels). Scored like the model
 (``evaluation.crosslingual``): per scheme, on the groups with a gold label in it, the share whose main label is the
 same in all five languages. A reader who gives a scheme no label has no main label there, which agrees only with
@@ -18,7 +18,7 @@ from corpus.dataset import LabelledPassage
 from corpus.errors import DataError
 from evaluation.bootstrap import paired_share_difference, share_interval
 
-READERS_FILE = Path(__file__).resolve().parent.parent / "corpus" / "seed" / "parallel-heldout" / "readers.jsonl"
+READERS_FILE = Path(__file__).resolve().parent / "readings" / "parallel-heldout.jsonl"
 
 
 def load_readings(path: Path = READERS_FILE, taxonomy=None) -> dict[str, dict]:

@@ -333,7 +333,7 @@ def _evaluate_parsers(sub, model_opt) -> None:
                    help="compare with this model on the same groups: both shares, the difference with its 95%% "
                         "interval over resampled groups, the groups each gets that the other does not")
     x.add_argument("--readers", action="store_true",
-                   help="score the independent readers' main labels (corpus/seed/parallel-heldout/readers.jsonl) the "
+                   help="score the independent readers' main labels (evaluation/readings/parallel-heldout.jsonl) the "
                         "same way, and the model against them on the same groups: what careful readers reach")
     x.add_argument("--json", action="store_true", help="print JSON instead of text")
     x.set_defaults(func=cmd_evaluate_crosslingual)
