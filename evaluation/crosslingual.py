@@ -106,10 +106,15 @@ def render_comparison(result: dict, mode: str, which: str, by: str) -> str:
     lines = [f"Same top label in every language, baseline -> candidate, {mode} mode (held-out parallel groups, set "
              f"{which}; top label by {by}; 95% interval of the difference over resampled groups)"]
     for scheme, c in result.items():
-        lines.append(f"  {scheme:5}: {c['a']:.1%} -> {c['b']:.1%} of {c['groups']} groups, {c['delta']:+.1%} "
-                     f"[{c['interval'][0]:+.1%}, {c['interval'][1]:+.1%}], p(worse) {c['p_worse']:.3f}, "
-                     f"p(better) {c['p_better']:.3f}; groups gained {c['gained']}, lost {c['lost']}")
+        lines.append(f"  {scheme:5}: {c['a']:.1%} -> {c['b']:.1%} of {c['groups']} groups, {paired_delta_text(c)}, "
+                     f"p(worse) {c['p_worse']:.3f}, p(better) {c['p_better']:.3f}; groups gained {c['gained']}, "
+                     f"lost {c['lost']}")
     return "\n".join(lines)
+
+
+def paired_delta_text(c: dict) -> str:
+    """``+1.2% [-0.5%, +2.9%]``: a paired share difference (``paired_share_difference``) with its interval."""
+    return f"{c['delta']:+.1%} [{c['interval'][0]:+.1%}, {c['interval'][1]:+.1%}]"
 
 
 def label_flips(records: list[LabelledPassage], above: np.ndarray, label_ids: list[str]) -> dict[str, dict]:

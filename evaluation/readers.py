@@ -124,12 +124,13 @@ def render_readers(report: dict, which: str, mode: str = "fast") -> str:
 
 
 def render_with_model(result: dict, which: str, mode: str = "fast") -> str:
+    from evaluation.crosslingual import paired_delta_text
+
     lines = [f"Same main label in every language, readers -> model ({mode} mode; held-out parallel groups, set {which}; "
              f"95% interval of the difference over resampled groups)"]
     for s, c in result.items():
-        lines.append(f"  {s:5}: readers {c['a']:.1%}, model {c['b']:.1%} of {c['groups']} groups, {c['delta']:+.1%} "
-                     f"[{c['interval'][0]:+.1%}, {c['interval'][1]:+.1%}]; groups only the model gets the same "
-                     f"{c['gained']}, only the readers {c['lost']}")
+        lines.append(f"  {s:5}: readers {c['a']:.1%}, model {c['b']:.1%} of {c['groups']} groups, {paired_delta_text(c)}; "
+                     f"groups only the model gets the same {c['gained']}, only the readers {c['lost']}")
         m = c["model_where_readers_agree"]
         lines.append(f"  {s:5}: model on the {m['groups']} groups whose readers agree: {m['agree']}/{m['groups']} = "
                      f"{m['share']:.1%} [{m['interval'][0]:.1%}, {m['interval'][1]:.1%}]")
