@@ -17,6 +17,7 @@ from pathlib import Path
 from corpus.dataset import LabelledPassage
 from corpus.errors import DataError
 from evaluation.bootstrap import paired_share_difference, share_interval
+from evaluation.crosslingual import _cell, paired_delta_text, render
 
 READERS_FILE = Path(__file__).resolve().parent / "readings" / "parallel-heldout.jsonl"
 
@@ -81,8 +82,8 @@ def readers_report(records: list[LabelledPassage], readings: dict[str, dict], ta
         for i, r in enumerate(records):
             if any(taxonomy.scheme_of(lab) == s for lab in r.labels):
                 by_group[r.group].append(i)
-        gold = sum(all(mains[s][i] in records[i].labels for i in rows) for rows in by_group.values())
-        report["top_is_gold"][s] = _cell(gold, len(by_group))
+        gold_top = sum(all(mains[s][i] in records[i].labels for i in rows) for rows in by_group.values())
+        report["top_is_gold"][s] = _cell(gold_top, len(by_group))
         led = [rows for rows in by_group.values() if any(taxonomy.scheme_of(p) == s for p in records[rows[0]].primary)]
         report["top_is_primary"][s] = _cell(sum(all(mains[s][i] in records[i].primary for i in rows) for rows in led), len(led))
         counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -115,8 +116,6 @@ def compare_with_readers(model_flags: dict[str, dict[str, bool]], records: list[
 
 def render_readers(report: dict, which: str, mode: str = "fast") -> str:
     """The readers' report as ``stratag evaluate crosslingual`` prints a model's, then the readers against the model."""
-    from evaluation.crosslingual import render
-
     f1 = ", ".join(f"{s} {v:.3f}" for s, v in report["readers"]["labels_f1_vs_reference"].items() if v is not None)
     return "\n".join([render(report["readers"], mode, which, "main", who="independent readers"),
                       f"  readers' labels against the reference labels, micro-F1: {f1}",
@@ -124,8 +123,6 @@ def render_readers(report: dict, which: str, mode: str = "fast") -> str:
 
 
 def render_with_model(result: dict, which: str, mode: str = "fast") -> str:
-    from evaluation.crosslingual import paired_delta_text
-
     lines = [f"Same main label in every language, readers -> model ({mode} mode; held-out parallel groups, set {which}; "
              f"95% interval of the difference over resampled groups)"]
     for s, c in result.items():
@@ -135,8 +132,4 @@ def render_with_model(result: dict, which: str, mode: str = "fast") -> str:
         lines.append(f"  {s:5}: model on the {m['groups']} groups whose readers agree: {m['agree']}/{m['groups']} = "
                      f"{m['share']:.1%} [{m['interval'][0]:.1%}, {m['interval'][1]:.1%}]")
     return "\n".join(lines)
-
-
-def _cell(agree: int, groups: int) -> dict:
-    return {"groups": groups, "agree": agree, "share": round(agree / groups, 4) if groups else 0.0}
 
