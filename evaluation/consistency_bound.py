@@ -6,7 +6,10 @@ primary head's features, or everything. ``shipped`` replaces nothing and equals 
 ``everything`` must reach 100%. A diagnostic on the held-out groups: it says which part's dependence on the language
 costs most agreement, and no setting may be chosen by it.
 
-    python -m evaluation.consistency_bound [--model DIR] [--set A|B|C|all|train]
+    python -m evaluation.consistency_bound [--model DIR] [--set A|B|C|all|train] [--shrink F ...]
+
+``--shrink F`` moves the chosen parts only a fraction ``F`` of the way to their group's mean (``x - F (x - mean)``,
+1: the mean itself): how much of the translations' spread a change would have to remove to reach a given agreement.
 
 It also prints how far the translations' n-gram scores and probabilities lie from their group's mean (``spread``),
 the quantity a change such as the translation-invariance penalty (``classifier/invariance.py``) should shrink.
@@ -55,17 +58,26 @@ def spread(tagger, records: list[LabelledPassage]) -> dict[str, float]:
             "probability": float(np.abs(P - group_mean(P, records)).mean())}
 
 
-def bound_report(tagger, records: list[LabelledPassage], taxonomy) -> dict[str, dict]:
-    """``{variant: same_top_label per scheme}`` (as ``consistency_of``) in fast mode, main label first."""
+def shrunk(A, records: list[LabelledPassage], fraction: float = 1.0):
+    """``A`` moved ``fraction`` of the way from each row to its group's mean (1: ``group_mean``; 0: ``A``)."""
+    if fraction == 1.0:
+        return group_mean(A, records)
+    out = A - fraction * (A - group_mean(A, records))
+    return out.tocsr() if sp.issparse(out) else out
+
+
+def bound_report(tagger, records: list[LabelledPassage], taxonomy, fraction: float = 1.0) -> dict[str, dict]:
+    """``{variant: same_top_label per scheme}`` (as ``consistency_of``) in fast mode, main label first; each
+    variant's parts moved ``fraction`` of the way to their group's mean (``shrunk``)."""
     est = tagger.estimator
     scores, concepts, features = est.score_parts([(r.text, r.language) for r in records])
     thresholds = tagger.passage_thresholds("fast")
     order = [tagger.label_ids.index(i) for i in taxonomy.ids]
     out = {}
     for name, alike in VARIANTS.items():
-        s = group_mean(scores, records) if "ngram" in alike else scores
-        c = group_mean(concepts, records) if "concepts" in alike and concepts is not None else concepts
-        F = group_mean(features, records) if "head" in alike else features
+        s = shrunk(scores, records, fraction) if "ngram" in alike else scores
+        c = shrunk(concepts, records, fraction) if "concepts" in alike and concepts is not None else concepts
+        F = shrunk(features, records, fraction) if "head" in alike else features
         P = est.blend(s, c)
         if tagger.primary_head is None:
             main = main_mask(P, tagger.label_ids, thresholds, taxonomy)
@@ -84,7 +96,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--set", default="all", choices=list(HELD_OUT_SETS) + ["all", "train"],
                     help="held-out batch, all of them, or 'train': the training split's parallel groups (which the "
                          "model learnt from: how well it ties what it saw, against how well that carries over)")
+    ap.add_argument("--shrink", action="append", type=float, default=[], metavar="F",
+                    help="move the parts only this fraction of the way to their group's mean (0 to 1; repeatable; "
+                         "default 1)")
     args = ap.parse_args(argv)
+    if any(not 0.0 <= f <= 1.0 for f in args.shrink):
+        ap.error("--shrink takes fractions from 0 to 1")
     taxonomy = default_taxonomy()
     if args.set == "train":
         from corpus.sources import seed_passages
@@ -93,12 +110,16 @@ def main(argv: list[str] | None = None) -> int:
     else:
         records = heldout_parallel(args.set)
     tagger = load_tagger(args.model)
-    report = bound_report(tagger, records, taxonomy)
-    lines = [f"Same main label in every language, fast mode, set {args.set}, with these parts alike in all "
-             "translations:"]
-    for name, cells in report.items():
-        lines.append(f"  {name:22s}: " + ", ".join(f"{s} {c['agree']}/{c['groups']} = {100 * c['share']:.1f}%"
-                                                   for s, c in cells.items() if s != "all"))
+    lines = []
+    for fraction in args.shrink or [1.0]:
+        report = bound_report(tagger, records, taxonomy, fraction)
+        lines.append(f"Same main label in every language, fast mode, set {args.set}, with these parts alike in all "
+                     "translations:" if fraction == 1.0 else
+                     f"Same main label in every language, fast mode, set {args.set}, with these parts moved "
+                     f"{100 * fraction:.0f}% of the way to their group's mean:")
+        for name, cells in report.items():
+            lines.append(f"  {name:22s}: " + ", ".join(f"{s} {c['agree']}/{c['groups']} = {100 * c['share']:.1f}%"
+                                                       for s, c in cells.items() if s != "all"))
     lines.append("Spread between translations (mean |value - group mean| over passages and labels): " +
                  ", ".join(f"{k} {v:.4f}" for k, v in spread(tagger, records).items()))
     sys.stdout.write("\n".join(lines) + "\n")

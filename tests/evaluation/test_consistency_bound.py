@@ -52,3 +52,35 @@ def test_spread_is_zero_for_identical_translations_and_positive_otherwise(tiny_t
     assert all(v < 1e-12 for v in spread(tiny_tagger, same).values())
     mixed = [LabelledPassage(r.id, r.text, r.language, (), "seed", group="g") for r in one]
     assert all(v > 1e-3 for v in spread(tiny_tagger, mixed).values())
+
+
+def test_shrunk_moves_rows_part_of_the_way_to_their_group_mean():
+    from evaluation.consistency_bound import shrunk
+
+    recs = [LabelledPassage(f"r{i}", f"t{i}", "en", (), "seed", group=g) for i, g in enumerate(["a", "a", None])]
+    A = np.array([[0.0, 4.0], [2.0, 0.0], [7.0, 1.0]])
+    np.testing.assert_allclose(shrunk(A, recs, 0.0), A)
+    np.testing.assert_allclose(shrunk(A, recs, 0.5), [[0.5, 3.0], [1.5, 1.0], [7.0, 1.0]])
+    np.testing.assert_allclose(shrunk(A, recs, 1.0), group_mean(A, recs))
+    S = shrunk(sp.csr_matrix(A), recs, 0.25)
+    assert sp.issparse(S)
+    np.testing.assert_allclose(S.toarray(), [[0.25, 3.5], [1.75, 0.5], [7.0, 1.0]])
+
+
+def test_no_shrink_leaves_every_variant_at_the_shipped_agreement(tiny_tagger, tiny_records):
+    tax = default_taxonomy()
+    one = [r for r in tiny_records if r.id.endswith("-0")]
+    half = len(one) // 2
+    records = [LabelledPassage(r.id, r.text, r.language, one[i % half].labels, "seed", split="test",
+                               group=f"m{i % half}") for i, r in enumerate(one[: 2 * half])]
+    report = bound_report(tiny_tagger, records, tax, fraction=0.0)
+    assert all(cells == report["shipped"] for cells in report.values())
+    assert bound_report(tiny_tagger, records, tax, fraction=1.0) == bound_report(tiny_tagger, records, tax)
+
+
+def test_cli_prints_one_block_per_shrink_fraction(capsys):
+    assert main(["--set", "A", "--shrink", "0.5", "--shrink", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "moved 50% of the way to their group's mean" in out
+    assert "with these parts alike in all translations" in out
+    assert out.count("everything") == 2
