@@ -79,10 +79,35 @@ class Lexicon:
                 hit = prefixes.get(word[:k])
                 if hit:
                     found.update(hit)
-        for part, concept in self.infix.get(lang, ()):
+        index, short = self._infix_index(lang)
+        for i in range(len(word) - MIN_INFIX + 1):  # each infix is looked up by its first MIN_INFIX letters
+            for part, concept in index.get(word[i : i + MIN_INFIX], ()):
+                if word.startswith(part, i):
+                    found.add(concept)
+        for part, concept in short:
             if part in word:
                 found.add(concept)
         return tuple(sorted(found))
+
+    def _infix_index(self, lang: str) -> tuple[dict, tuple]:
+        """``({first MIN_INFIX letters: ((part, concept), ...)}, (shorter infixes, ...))`` of ``lang``, built once:
+        the same matches as testing every infix against the word, without scanning all of them per new word."""
+        built = self.__dict__.setdefault("_infix_indexes", {})
+        if lang not in built:
+            index: dict[str, list] = defaultdict(list)
+            short = []
+            for part, concept in self.infix.get(lang, ()):
+                if len(part) >= MIN_INFIX:
+                    index[part[:MIN_INFIX]].append((part, concept))
+                else:
+                    short.append((part, concept))
+            built[lang] = ({k: tuple(v) for k, v in index.items()}, tuple(short))
+        return built[lang]
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state.pop("_infix_indexes", None)  # derived from ``infix``; rebuilt on first use
+        return state
 
 
 def lint(entries: dict[str, dict[str, list[str]]], where: str = "lexicon") -> list[str]:

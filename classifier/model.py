@@ -93,17 +93,21 @@ class PassageClassifier(BaseEstimator):
 
     def _count_matrices(self, X) -> tuple[sp.csr_matrix, sp.csr_matrix]:
         """Occurrence counts of the n-gram model's hashed columns and of the concept head's concepts, in one pass."""
-        rows, cols, crows, ccols = [], [], [], []
-        for i, (text, lang) in enumerate(X):
+        cols, ccols = [], []
+        ends, cends = [0], [0]  # where each passage's columns end (the CSR row pointers)
+        n = cn = 0
+        for text, lang in X:
             for w in words(text, lang):
                 idx, cidx = self._word_columns(w, lang)
                 cols.append(idx)
-                rows.append(np.full(len(idx), i, dtype=np.int64))
+                n += len(idx)
                 if len(cidx):
                     ccols.append(cidx)
-                    crows.append(np.full(len(cidx), i, dtype=np.int64))
+                    cn += len(cidx)
+            ends.append(n)
+            cends.append(cn)
         n_concepts = len(self.__dict__.get("concept_columns_") or {})
-        return _count_matrix(rows, cols, (len(X), self.n_features)), _count_matrix(crows, ccols, (len(X), n_concepts))
+        return _count_matrix(cols, ends, (len(X), self.n_features)), _count_matrix(ccols, cends, (len(X), n_concepts))
 
     def __getstate__(self):
         state = dict(self.__dict__)
@@ -296,10 +300,11 @@ class PassageClassifier(BaseEstimator):
         return out
 
 
-def _count_matrix(rows: list[np.ndarray], cols: list[np.ndarray], shape: tuple[int, int]) -> sp.csr_matrix:
+def _count_matrix(cols: list[np.ndarray], ends: list[int], shape: tuple[int, int]) -> sp.csr_matrix:
+    """Occurrence counts from each row's column indices (``cols`` concatenated, row ``i`` ending at ``ends[i + 1]``)."""
     if not cols:
         return sp.csr_matrix(shape, dtype=np.float64)
-    r, c = np.concatenate(rows), np.concatenate(cols)
-    m = sp.csr_matrix((np.ones(len(r)), (r, c)), shape=shape)
+    indices = np.concatenate(cols)
+    m = sp.csr_matrix((np.ones(len(indices)), indices, np.asarray(ends, dtype=np.int64)), shape=shape)
     m.sum_duplicates()
     return m

@@ -118,3 +118,20 @@ def test_models_saved_before_the_concept_head_score_with_the_ngram_model_alone(m
     old.__setstate__(state)
     test = [("Modernizacja sieci ciepłowniczej", "pl"), ("School library", "en")]
     np.testing.assert_allclose(old.predict_proba(test), clf._calibrate(clf.decision_function(test)))
+
+
+def test_indexed_infixes_match_exactly_what_testing_every_infix_would():
+    import pickle
+
+    entries = {"heat": {"hu": ["*fűtés*", "*távhő*"]}, "water": {"hu": ["*víz*"]},  # "*víz*" is shorter than the index key
+               "overlap": {"hu": ["*hőszol*"]}, "energy": {"hu": ["*energia*", "*energiahaték*"]}}
+    lex = Lexicon.from_entries(entries)
+    words = ["távhőszolgáltatás", "energiahatékonyság", "ivóvízhálózat", "fűtéskorszerűsítés", "hő", "", "energi",
+             "távhőfűtésienergia"]
+    for word in words:
+        brute = tuple(sorted({c for part, c in lex.infix["hu"] if part in word}))
+        assert lex.concepts(word, "hu") == brute, word
+    assert lex.concepts("távhőfűtésienergia", "hu") == ("energy", "heat")
+    again = pickle.loads(pickle.dumps(lex))  # the index is rebuilt, not saved with a model
+    assert "_infix_indexes" not in again.__dict__ and again == lex
+    assert again.concepts("ivóvízhálózat", "hu") == ("water",)
