@@ -66,11 +66,12 @@ def shrunk(A, records: list[LabelledPassage], fraction: float = 1.0):
     return out.tocsr() if sp.issparse(out) else out
 
 
-def bound_report(tagger, records: list[LabelledPassage], taxonomy, fraction: float = 1.0) -> dict[str, dict]:
+def bound_report(tagger, records: list[LabelledPassage], taxonomy, fraction: float = 1.0, parts=None) -> dict[str, dict]:
     """``{variant: same_top_label per scheme}`` (as ``consistency_of``) in fast mode, main label first; each
-    variant's parts moved ``fraction`` of the way to their group's mean (``shrunk``)."""
+    variant's parts moved ``fraction`` of the way to their group's mean (``shrunk``). ``parts``: the records'
+    ``score_parts``, when already computed."""
     est = tagger.estimator
-    scores, concepts, features = est.score_parts([(r.text, r.language) for r in records])
+    scores, concepts, features = parts or est.score_parts([(r.text, r.language) for r in records])
     thresholds = tagger.passage_thresholds("fast")
     order = [tagger.label_ids.index(i) for i in taxonomy.ids]
     out = {}
@@ -111,8 +112,9 @@ def main(argv: list[str] | None = None) -> int:
         records = heldout_parallel(args.set)
     tagger = load_tagger(args.model)
     lines = []
+    parts = tagger.estimator.score_parts([(r.text, r.language) for r in records])
     for fraction in args.shrink or [1.0]:
-        report = bound_report(tagger, records, taxonomy, fraction)
+        report = bound_report(tagger, records, taxonomy, fraction, parts)
         lines.append(f"Same main label in every language, fast mode, set {args.set}, with these parts alike in all "
                      "translations:" if fraction == 1.0 else
                      f"Same main label in every language, fast mode, set {args.set}, with these parts moved "
